@@ -1,0 +1,2 @@
+"""Legacy tensor types (being written)."""
+__all__ = []
