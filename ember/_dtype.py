@@ -115,6 +115,9 @@ def promote_types(type1, type2):
     return _PROMOTE[type1, type2]
 
 
+_CHALF = "complex32"  # torch's ComplexHalf: a promotion result ember cannot represent
+
+
 def _combine_categories(higher, lower):
     """Combine the results of a stronger and a weaker tier (dimensioned > 0-d > Python scalar)."""
     if higher is None:
@@ -124,6 +127,8 @@ def _combine_categories(higher, lower):
     if higher.category == COMPLEX:
         return higher
     if lower.category == COMPLEX:
+        if higher is float16:
+            return _CHALF
         return higher.to_complex() if higher.category == FLOAT else lower
     if higher.category == FLOAT:
         return higher
@@ -197,7 +202,11 @@ def result_type_of(tensor_dtypes_dim, tensor_dtypes_zero, scalars):
     for s in scalars:
         d = scalar_dtype(s)
         wrapped = d if wrapped is None else _PROMOTE[wrapped, d]
-    return _COMBINE[dim, _COMBINE[zero, wrapped]]
+    inner = _COMBINE[zero, wrapped]
+    r = _COMBINE[dim, inner] if inner is not _CHALF else _CHALF
+    if r is _CHALF:
+        raise NotImplementedError("ember has no complex32 (torch.chalf) dtype, which torch's promotion gives here")
+    return r
 
 
 def can_cast(from_, to):

@@ -44,35 +44,37 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def _arr(x):
-    return x._data if isinstance(x, Tensor) else x
-
-
 def apply(prim, inputs, args=(), cast=None):
     """Run ``prim`` on ``inputs`` (tensors or scalars) with extra non-tensor ``args``.
 
     ``cast`` (a NumPy dtype) converts tensor inputs before the forward: type promotion happens here,
     and autograd casts each gradient back to its input's dtype.
     """
-    if cast is None:
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
-    else:
-        arrays = [(x._data if x._data.dtype == cast else x._data.astype(cast)) if isinstance(x, Tensor) else x
-                  for x in inputs]
-    out = prim.fwd(*arrays, *args)
+    arrays = []
     grad = False
-    if _state.enabled:
-        for x in inputs:
-            if isinstance(x, Tensor) and x._requires_grad:
+    for x in inputs:
+        if type(x) is Tensor or isinstance(x, Tensor):
+            d = x._data
+            if cast is not None and d.dtype != cast:
+                d = d.astype(cast)
+            arrays.append(d)
+            if x._requires_grad:
                 grad = True
-                break
+        else:
+            arrays.append(x)
+    try:
+        out = prim.fwd(*arrays, *args) if args else prim.fwd(*arrays)
+    except ValueError as e:
+        raise _shape_error(e, arrays) from None
+    grad = grad and _state.enabled
     if prim.nout == 1:
+        if cast is not None and out.dtype != cast:
+            out = out.astype(cast)  # e.g. bfloat16 op Python float computes in float32 (as torch's opmath)
         result = _wrap(out) if type(out) is np.ndarray else _wrap(_as_array(out))
         if prim.view:
             _link_view(result, inputs[0])
         if grad:
-            node = _record(prim, inputs, args, out if prim.save_output else None, result)
-            result._grad_fn = node
+            result._grad_fn = _record(prim, inputs, args, out if prim.save_output else None, result)
             result._requires_grad = True
         return result
     results = tuple(_wrap(o) if type(o) is np.ndarray else _wrap(_as_array(o)) for o in out)
@@ -88,6 +90,53 @@ def apply(prim, inputs, args=(), cast=None):
                 r._output_nr = i
                 r._requires_grad = True
     return results
+
+
+def apply_binary(prim, a, b, cast):
+    """``apply`` specialised for an elementwise binary op on a tensor ``a`` and a tensor or scalar ``b``."""
+    x = a._data
+    if cast is not None and x.dtype != cast:
+        x = x.astype(cast)
+    if type(b) is Tensor or isinstance(b, Tensor):
+        y = b._data
+        if cast is not None and y.dtype != cast:
+            y = y.astype(cast)
+        grad = a._requires_grad or b._requires_grad
+    else:
+        y = b
+        grad = a._requires_grad
+    try:
+        out = prim.fwd(x, y)
+    except ValueError as e:
+        raise _shape_error(e, (x, y)) from None
+    if cast is not None and out.dtype != cast:
+        out = out.astype(cast)
+    t = _new(Tensor)
+    t._data = out if type(out) is np.ndarray else _as_array(out)
+    t._version = None
+    if grad and _state.enabled:
+        t._grad_fn = _record(prim, (a, b), (), out if prim.save_output else None, t)
+        t._requires_grad = True
+    else:
+        t._grad_fn = None
+        t._requires_grad = False
+    return t
+
+
+def _shape_error(err, arrays):
+    """torch's message for operands that do not broadcast; other ValueErrors pass through."""
+    if "broadcast" not in str(err):
+        return err
+    shapes = [a.shape for a in arrays if hasattr(a, "shape")]
+    if len(shapes) >= 2:
+        a, b = shapes[0], shapes[1]
+        for i in range(1, max(len(a), len(b)) + 1):
+            sa = a[-i] if i <= len(a) else 1
+            sb = b[-i] if i <= len(b) else 1
+            if sa != sb and sa != 1 and sb != 1:
+                return RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
+                                    f"non-singleton dimension {max(len(a), len(b)) - i}")
+    return RuntimeError(str(err))
 
 
 def _as_array(o):
@@ -143,4 +192,4 @@ def _link_view(view, base):
     view._base = base._base if base._base is not None else base
 
 
-from ._tensor import Tensor, _wrap  # noqa: E402  (Tensor imports nothing from here at import time)
+from ._tensor import Tensor, _new, _wrap  # noqa: E402  (Tensor imports nothing from here at import time)

@@ -40,8 +40,16 @@ class Size(tuple):
 
 class Tensor:
     """A multi-dimensional array with autograd (``torch.Tensor``)."""
-    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_version", "_base",
-                 "_grad_acc", "_hooks", "_post_acc_hooks", "_retains_grad", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_version", "__weakref__", "__dict__")
+    # Rarely set state lives in the instance __dict__ with these class-level defaults, so making a
+    # tensor (the hot path) only fills the four slots above.
+    _grad = None
+    _output_nr = 0
+    _base = None
+    _grad_acc = None
+    _hooks = None
+    _post_acc_hooks = None
+    _retains_grad = False
 
     def __new__(cls, *args, **kwargs):
         # legacy constructor: Tensor(2, 3) is uninitialised of the default dtype, Tensor(data) copies data
@@ -443,33 +451,23 @@ Size.__module__ = "torch"
 
 
 def _init(t, arr):
+    """Initialise the slots of a tensor (or Tensor subclass) instance made without ``__init__``."""
     t._data = arr
     t._requires_grad = False
-    t._grad = None
     t._grad_fn = None
-    t._output_nr = 0
     t._version = None
-    t._base = None
-    t._grad_acc = None
-    t._hooks = None
-    t._post_acc_hooks = None
-    t._retains_grad = False
+
+
+_new = object.__new__
 
 
 def _wrap(arr):
     """A new tensor over ``arr`` (no copy)."""
-    t = object.__new__(Tensor)
+    t = _new(Tensor)
     t._data = arr
     t._requires_grad = False
-    t._grad = None
     t._grad_fn = None
-    t._output_nr = 0
     t._version = None
-    t._base = None
-    t._grad_acc = None
-    t._hooks = None
-    t._post_acc_hooks = None
-    t._retains_grad = False
     return t
 
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._prim import Primitive, apply
+from .._prim import Primitive, apply, apply_binary
 from .._tensor import Tensor, _wrap
 from ._helpers import (_state, binary_cast, check_scalar, float_dtype_for, inplace, to_tensor, write_out,
                        _SCALARS)
@@ -175,6 +175,13 @@ XLOGY = Primitive("XlogyBackward0", _np_xlogy, _xlogy_grad, save_inputs=True)
 
 def _binary(prim, a, b, out=None, name="op"):
     """Promote, broadcast and apply a binary primitive; ``a`` or ``b`` may be a Python scalar."""
+    if out is None and type(a) is Tensor:
+        tb = type(b)
+        if tb is Tensor:
+            if a._data.dtype == b._data.dtype:
+                return apply_binary(prim, a, b, None)
+        elif tb is float or tb is int:
+            return apply_binary(prim, a, b, binary_cast(a, b))
     if not isinstance(a, Tensor):
         if not isinstance(b, Tensor):
             a = to_tensor(a)
@@ -206,11 +213,32 @@ def add(input, other, *, alpha=1, out=None):
     return _binary(ADD, input, other, out, "add")
 
 
+def _add_op(self, other):
+    return _binary(ADD, self, other, None, "add")
+
+
+def _mul_op(self, other):
+    return _binary(MUL, self, other, None, "mul")
+
+
+def _sub_op(self, other):
+    if self._data.dtype == np.bool_ or type(other) is bool:
+        return sub(self, other)
+    return _binary(SUB, self, other, None, "sub")
+
+
+def _is_bool(x):
+    return x._data.dtype == np.bool_ if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_))
+
+
 def sub(input, other, *, alpha=1, out=None):
-    if isinstance(input, Tensor) and input._data.dtype == np.bool_ and isinstance(other, Tensor) \
-            and other._data.dtype == np.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
-                           "`^` or `logical_xor()` operator instead.")
+    """``input - alpha * other``; bool operands are refused as in torch."""
+    if _is_bool(input) or _is_bool(other):
+        if _is_bool(input) and _is_bool(other):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                               "`^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     if alpha != 1:
         other = other * alpha
     return _binary(SUB, input, other, out, "sub")
@@ -451,7 +479,7 @@ def _bitwise(ufunc, name):
         input = to_tensor(input)
         cast = binary_cast(input, other)
         if np.dtype(cast).kind not in "iub":
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{_cname(cast)}\'')
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_cname(cast)}\'')
         a = input._data.astype(cast, copy=False)
         b = other._data.astype(cast, copy=False) if isinstance(other, Tensor) else other
         r = _wrap(np.asarray(ufunc(a, b), dtype=cast))
@@ -474,7 +502,7 @@ bitwise_right_shift = _bitwise(np.right_shift, "rshift")
 
 def bitwise_not(input, *, out=None):
     if input._data.dtype.kind not in "iub":
-        raise RuntimeError(f'"bitwise_not_cpu" not implemented for \'{_cname(input._data.dtype)}\'')
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{_cname(input._data.dtype)}\'')
     r = _wrap(np.invert(input._data))
     return r if out is None else write_out(r, out)
 
@@ -585,6 +613,8 @@ def _make_unary(name, spec):
             if name == "neg":
                 raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
                                    "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+            if name == "abs":
+                raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
             if name == "square":
                 cast = np.int64
         elif name in ("floor", "ceil", "trunc", "frac") and a.dtype.kind in "iub":
@@ -955,13 +985,13 @@ def _bind():
     Tensor.polygamma_ = inplace(_polygamma_method)
 
     # operators
-    Tensor.__add__ = add
+    Tensor.__add__ = _add_op
     Tensor.__radd__ = lambda self, other: add(other, self) if not isinstance(other, Tensor) else add(other, self)
     Tensor.__iadd__ = Tensor.add_
-    Tensor.__sub__ = sub
+    Tensor.__sub__ = _sub_op
     Tensor.__rsub__ = lambda self, other: sub(other, self)
     Tensor.__isub__ = Tensor.sub_
-    Tensor.__mul__ = mul
+    Tensor.__mul__ = _mul_op
     Tensor.__rmul__ = lambda self, other: mul(other, self)
     Tensor.__imul__ = Tensor.mul_
     Tensor.__truediv__ = div
