@@ -1,0 +1,294 @@
+"""N-d convolution (1-D, 2-D, 3-D) through im2col + BLAS GEMM, and its transpose.
+
+Three primitives close under differentiation (so double backward works):
+
+    conv(x, w)                 y = W · im2col(x)
+    conv_input_grad(g, w)      col2im(Wᵀ · g)          (= the transposed convolution)
+    conv_weight_grad(x, g)     g · im2col(x)ᵀ
+
+d/dx conv = conv_input_grad, d/dw conv = conv_weight_grad; the derivatives of the other two are
+again these three with roles swapped.  ``Geometry`` carries stride/padding/dilation/groups and the
+spatial sizes; padding is applied by slicing into a zero buffer, never by a Python loop over pixels.
+"""
+import numpy as np
+
+from .._prim import Primitive, apply
+
+_as_strided = np.lib.stride_tricks.as_strided
+
+
+class Geometry:
+    """Convolution hyper-parameters for ``nd`` spatial dims plus the input's spatial size."""
+    __slots__ = ("stride", "padding", "dilation", "groups", "in_size", "out_size", "kernel")
+
+    def __init__(self, stride, padding, dilation, groups, in_size, kernel, out_size=None):
+        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+        self.in_size, self.kernel = in_size, kernel
+        self.out_size = out_size or tuple(
+            (i + 2 * p - d * (k - 1) - 1) // s + 1
+            for i, p, d, k, s in zip(in_size, padding, dilation, kernel, stride))
+
+
+def _pad_zeros(x, padding):
+    if not any(padding):
+        return x
+    n = len(padding)
+    shape = x.shape[:-n] + tuple(s + 2 * p for s, p in zip(x.shape[-n:], padding))
+    out = np.zeros(shape, x.dtype)
+    out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(padding, x.shape[-n:]))] = x
+    return out
+
+
+def _im2col(x, geo):
+    """(N, C, *spatial) -> (N, C * prod(kernel), prod(out_size)), contiguous, ready for GEMM."""
+    xp = _pad_zeros(x, geo.padding)
+    nd = len(geo.kernel)
+    n, c = xp.shape[:2]
+    st = xp.strides
+    shape = (n, c) + geo.kernel + geo.out_size
+    strides = st[:2] + tuple(st[2 + i] * geo.dilation[i] for i in range(nd)) + \
+        tuple(st[2 + i] * geo.stride[i] for i in range(nd))
+    cols = _as_strided(xp, shape, strides, writeable=False)
+    k = int(np.prod(geo.kernel))
+    l_ = int(np.prod(geo.out_size))
+    return np.ascontiguousarray(cols).reshape(n, c * k, l_)
+
+
+def _col2im(cols, geo, n, c):
+    """Adjoint of _im2col: scatter-add columns (N, C*K, L) back into (N, C, *in_size)."""
+    nd = len(geo.kernel)
+    padded = tuple(s + 2 * p for s, p in zip(geo.in_size, geo.padding))
+    out = np.zeros((n, c) + padded, cols.dtype)
+    cols = cols.reshape((n, c) + geo.kernel + geo.out_size)
+    for offset in np.ndindex(*geo.kernel):
+        region = tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
+                       for o, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out_size))
+        out[(slice(None), slice(None)) + region] += cols[(slice(None), slice(None)) + offset]
+    if any(geo.padding):
+        out = out[(slice(None), slice(None)) + tuple(slice(p, p + s) for p, s in zip(geo.padding, geo.in_size))]
+    return out
+
+
+def _grouped(w, g):
+    """Weight (O, C/g, *k) as (g, O/g, C/g * K)."""
+    o = w.shape[0]
+    return w.reshape(g, o // g, -1)
+
+
+def _is_pointwise(geo):
+    return all(k == 1 for k in geo.kernel) and all(s == 1 for s in geo.stride) and not any(geo.padding)
+
+
+def _conv_fwd(x, w, geo):
+    n, c = x.shape[:2]
+    g = geo.groups
+    if _is_pointwise(geo):
+        cols = x.reshape(n, c, -1)
+    else:
+        cols = _im2col(x, geo)
+    l_ = cols.shape[-1]
+    if g == 1:
+        out = np.matmul(w.reshape(w.shape[0], -1), cols)
+    else:
+        out = np.matmul(_grouped(w, g)[None], cols.reshape(n, g, -1, l_)).reshape(n, -1, l_)
+    return out.reshape((n, w.shape[0]) + geo.out_size)
+
+
+def _conv_input_grad_fwd(gout, w, geo):
+    """col2im(Wᵀ · g): the gradient of conv w.r.t. its input (and the transposed convolution)."""
+    n = gout.shape[0]
+    o = w.shape[0]
+    grp = geo.groups
+    c = w.shape[1] * grp
+    gl = gout.reshape(n, o, -1)
+    if grp == 1:
+        cols = np.matmul(w.reshape(o, -1).T, gl)
+    else:
+        wg = _grouped(w, grp).transpose(0, 2, 1)
+        cols = np.matmul(wg[None], gl.reshape(n, grp, o // grp, -1)).reshape(n, c * int(np.prod(geo.kernel)), -1)
+    if _is_pointwise(geo):
+        return cols.reshape((n, c) + geo.in_size)
+    return _col2im(cols, geo, n, c)
+
+
+def _conv_weight_grad_fwd(x, gout, geo, w_shape):
+    """g · im2col(x)ᵀ summed over the batch: the gradient of conv w.r.t. its weight."""
+    n, c = x.shape[:2]
+    grp = geo.groups
+    o = gout.shape[1]
+    cols = x.reshape(n, c, -1) if _is_pointwise(geo) else _im2col(x, geo)
+    gl = gout.reshape(n, o, -1)
+    if grp == 1:
+        gw = np.matmul(gl, cols.transpose(0, 2, 1)).sum(0) if n > 1 else gl[0] @ cols[0].T
+    else:
+        l_ = cols.shape[-1]
+        gw = np.matmul(gl.reshape(n, grp, o // grp, l_),
+                       cols.reshape(n, grp, -1, l_).transpose(0, 1, 3, 2)).sum(0)
+    return gw.reshape(w_shape)
+
+
+def _conv_grad(ctx, g):
+    x, w = ctx.saved
+    geo = ctx.args[0]
+    gx = conv_input_grad(g, w, geo) if ctx.next_functions[0][0] is not None else None
+    gw = conv_weight_grad(x, g, geo, w.shape) if ctx.next_functions[1][0] is not None else None
+    return gx, gw
+
+
+def _input_grad_grad(ctx, gg):
+    g, w = ctx.saved
+    geo = ctx.args[0]
+    d_g = conv(gg, w, geo) if ctx.next_functions[0][0] is not None else None
+    d_w = conv_weight_grad(gg, g, geo, w.shape) if ctx.next_functions[1][0] is not None else None
+    return d_g, d_w
+
+
+def _weight_grad_grad(ctx, gg):
+    x, g = ctx.saved
+    geo = ctx.args[0]
+    d_x = conv_input_grad(g, gg, geo) if ctx.next_functions[0][0] is not None else None
+    d_g = conv(x, gg, geo) if ctx.next_functions[1][0] is not None else None
+    return d_x, d_g
+
+
+CONV = Primitive("ConvolutionBackward0", _conv_fwd, _conv_grad, save_inputs=True)
+CONV_INPUT_GRAD = Primitive("ConvolutionBackwardBackward0", _conv_input_grad_fwd, _input_grad_grad,
+                            save_inputs=True)
+CONV_WEIGHT_GRAD = Primitive("ConvolutionBackwardBackward0", _conv_weight_grad_fwd, _weight_grad_grad,
+                             save_inputs=True)
+
+
+def conv(x, w, geo):
+    return apply(CONV, (x, w), (geo,))
+
+
+def conv_input_grad(g, w, geo):
+    return apply(CONV_INPUT_GRAD, (g, w), (geo,))
+
+
+def conv_weight_grad(x, g, geo, w_shape):
+    return apply(CONV_WEIGHT_GRAD, (x, g), (geo, tuple(w_shape)))
+
+
+# ----------------------------------------------------------------------------------------------------
+# public API: torch.conv1d/2d/3d and conv_transpose1d/2d/3d (also nn.functional's)
+
+def _tuple(v, n, name="argument"):
+    if isinstance(v, int):
+        return (v,) * n
+    v = tuple(int(i) for i in v)
+    if len(v) == 1:
+        return v * n
+    if len(v) != n:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to match the "
+                           f"convolution dimensions, but got {name}={list(v)}")
+    return v
+
+
+def _check_input(x, w, nd, name, transposed=False):
+    from .._errors import scalar_type_name
+    dims = x.dim()
+    if dims not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input "
+                           f"of size: {list(x.shape)}")
+    if w.dim() != nd + 2:
+        raise RuntimeError(f"weight should have at least three dimensions" if nd == 1 else
+                           f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input "
+                           f"{list(x.shape)}, but got {w.dim()}-dimensional weight of size {list(w.shape)} instead")
+    if x.dtype != w.dtype:
+        raise RuntimeError(f"Input type ({scalar_type_name(x.dtype)}) and weight type ({scalar_type_name(w.dtype)}) "
+                           f"should be the same")
+
+
+def _convnd(nd, name):
+    def convnd(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        _check_input(input, weight, nd, name)
+        unbatched = input.dim() == nd + 1
+        x = input.unsqueeze(0) if unbatched else input
+        stride = _tuple(stride, nd, "stride")
+        dilation = _tuple(dilation, nd, "dilation")
+        kernel = tuple(weight.shape[2:])
+        c = x.shape[1]
+        if weight.shape[1] * groups != c:
+            raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                               f"{list(x.shape)} to have {weight.shape[1] * groups} channels, but got {c} channels "
+                               f"instead")
+        if weight.shape[0] % groups:
+            raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+                               f"but got weight of size {list(weight.shape)} instead")
+        if isinstance(padding, str):
+            if padding == "valid":
+                padding = (0,) * nd
+            elif padding == "same":
+                if any(s != 1 for s in stride):
+                    raise RuntimeError("padding='same' is not supported for strided convolutions")
+                total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+                left = tuple(t // 2 for t in total)
+                extra = [t - 2 * lt for t, lt in zip(total, left)]
+                if any(extra):
+                    from .padding import pad
+                    pads = []
+                    for e in reversed(extra):
+                        pads += [0, e]
+                    x = pad(x, pads)
+                padding = left
+            else:
+                raise ValueError(f"Invalid padding string '{padding}', should be one of ['valid', 'same']")
+        padding = _tuple(padding, nd, "padding")
+        in_size = tuple(x.shape[2:])
+        geo = Geometry(stride, padding, dilation, groups, in_size, kernel)
+        if any(o <= 0 for o in geo.out_size):
+            raise RuntimeError(f"Calculated padded input size per channel: "
+                               f"({' x '.join(str(i + 2 * p) for i, p in zip(in_size, padding))}). Kernel size: "
+                               f"({' x '.join(str(d * (k - 1) + 1) for d, k in zip(dilation, kernel))}). Kernel size "
+                               f"can't be greater than actual input size")
+        out = conv(x, weight, geo)
+        if bias is not None:
+            out = out + bias.reshape((1, -1) + (1,) * nd)
+        return out.squeeze(0) if unbatched else out
+    convnd.__name__ = name
+    convnd.__doc__ = (f"``torch.{name}``: stride/padding ('same', 'valid', ints)/dilation/groups, batched or "
+                      f"unbatched input; im2col + GEMM.")
+    return convnd
+
+
+def _conv_transposend(nd, name):
+    def conv_transposend(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+        _check_input(input, weight, nd, name, transposed=True)
+        unbatched = input.dim() == nd + 1
+        x = input.unsqueeze(0) if unbatched else input
+        stride = _tuple(stride, nd, "stride")
+        padding = _tuple(padding, nd, "padding")
+        output_padding = _tuple(output_padding, nd, "output_padding")
+        dilation = _tuple(dilation, nd, "dilation")
+        if x.shape[1] != weight.shape[0]:
+            raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+                               f"{list(x.shape)} to have {weight.shape[0]} channels, but got {x.shape[1]} channels "
+                               f"instead")
+        for op, s, d in zip(output_padding, stride, dilation):
+            if op >= s and op >= d:
+                raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                                   f"output_padding: {list(output_padding)}, stride: {list(stride)}, dilation: "
+                                   f"{list(dilation)}")
+        kernel = tuple(weight.shape[2:])
+        in_sp = tuple(x.shape[2:])
+        out_size = tuple((i - 1) * s - 2 * p + d * (k - 1) + op + 1
+                         for i, s, p, d, k, op in zip(in_sp, stride, padding, dilation, kernel, output_padding))
+        geo = Geometry(stride, padding, dilation, groups, out_size, kernel, out_size=in_sp)
+        out = conv_input_grad(x, weight, geo)
+        if bias is not None:
+            out = out + bias.reshape((1, -1) + (1,) * nd)
+        return out.squeeze(0) if unbatched else out
+    conv_transposend.__name__ = name
+    conv_transposend.__doc__ = f"``torch.{name}``: the adjoint of the convolution (col2im of Wᵀ·x)."
+    return conv_transposend
+
+
+conv1d = _convnd(1, "conv1d")
+conv2d = _convnd(2, "conv2d")
+conv3d = _convnd(3, "conv3d")
+conv_transpose1d = _conv_transposend(1, "conv_transpose1d")
+conv_transpose2d = _conv_transposend(2, "conv_transpose2d")
+conv_transpose3d = _conv_transposend(3, "conv_transpose3d")
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
