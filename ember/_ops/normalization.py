@@ -1,0 +1,238 @@
+"""Fused normalisation kernels: batch norm, layer norm, group norm.
+
+Each forward is one vectorised NumPy pass that also returns the per-group mean and inverse standard
+deviation; the derivative is the closed form (as torch's native_batch_norm_backward), written in ember
+ops so it can be differentiated again.  Statistics are computed in float32 or better (float16 and
+bfloat16 inputs accumulate in float32, as torch's CPU kernels do).
+"""
+import numpy as np
+
+from .._prim import Primitive, apply
+from .._tensor import _wrap
+from ..autograd.grad_mode import is_grad_enabled
+
+
+def _acc_dtype(x):
+    return np.float64 if x.dtype == np.float64 else np.float32
+
+
+def _moments(x, axes, eps):
+    xa = x.astype(_acc_dtype(x), copy=False)
+    mean = xa.mean(axis=axes, keepdims=True)
+    centered = xa - mean
+    var = np.mean(centered * centered, axis=axes, keepdims=True)
+    rstd = 1.0 / np.sqrt(var + eps)
+    return centered, mean, var, rstd
+
+
+def _stats(ctx, x, axes, eps, saved_shape):
+    """mean and 1/std for a backward: the saved arrays, or — when the backward itself is being
+    recorded (create_graph) — recomputed from ``x`` with ember ops so they carry gradients too."""
+    if is_grad_enabled():
+        mean = x.mean(axes, keepdim=True)
+        rstd = ((x - mean).pow(2).mean(axes, keepdim=True) + eps).rsqrt()
+        return mean, rstd
+    return (_wrap(ctx._out[1]).to(x.dtype).reshape(saved_shape),
+            _wrap(ctx._out[2]).to(x.dtype).reshape(saved_shape))
+
+
+def _affine(y, weight, bias, shape):
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
+
+
+# ----------------------------------------------------------------------------------------------------
+# batch norm (training statistics); eval mode is a plain affine map built from ember ops
+
+def _bn_fwd(x, weight, bias, eps):
+    axes = (0,) + tuple(range(2, x.ndim))
+    centered, mean, var, rstd = _moments(x, axes, eps)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    y = _affine(centered * rstd, weight, bias, shape).astype(x.dtype)
+    return y, mean.reshape(-1), rstd.reshape(-1), var.reshape(-1)
+
+
+def _bn_grad(ctx, g, *unused):
+    x, weight, bias = ctx.saved
+    nd = x.dim()
+    shape = (1, -1) + (1,) * (nd - 2)
+    axes = (0,) + tuple(range(2, nd))
+    n = x.numel() // x.shape[1]
+    mean, rstd = _stats(ctx, x, axes, ctx.args[0], shape)
+    xhat = (x - mean) * rstd
+    gb = g.sum(axes) if ctx.next_functions[2][0] is not None else None
+    gw = (g * xhat).sum(axes) if ctx.next_functions[1][0] is not None else None
+    gx = None
+    if ctx.next_functions[0][0] is not None:
+        gs = g * weight.reshape(shape) if weight is not None else g
+        mean_g = gs.sum(axes, keepdim=True) / n
+        mean_gx = (gs * xhat).sum(axes, keepdim=True) / n
+        gx = (gs - mean_g - xhat * mean_gx) * rstd
+    return gx, gw, gb
+
+
+_BN = Primitive("NativeBatchNormBackward0", _bn_fwd, _bn_grad, save_inputs=True, save_output=True, nout=4,
+                nondiff=(1, 2, 3))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """``torch.nn.functional.batch_norm``: batch statistics in training (updating the running buffers in
+    place with the unbiased variance), running statistics in eval."""
+    if input.dim() < 2:
+        raise ValueError(f"Expected 2D or more input (got {input.dim()}D input)")
+    c = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if training:
+        size = input.numel() // c
+        if size == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                             f"{list(input.shape)}")
+        y, mean, rstd, var = apply(_BN, (input, weight, bias), (eps,))
+        if running_mean is not None:
+            m = momentum
+            rm, rv = running_mean._data, running_var._data
+            unbiased = var._data * (size / (size - 1))
+            rm *= 1 - m
+            rm += m * mean._data.astype(rm.dtype)
+            rv *= 1 - m
+            rv += m * unbiased.astype(rv.dtype)
+            running_mean._bump()
+            running_var._bump()
+        return y
+    if running_mean is None or running_var is None:
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    return apply(_BN_EVAL, (input, weight, bias), (running_mean._data, running_var._data, eps))
+
+
+def _bn_eval_fwd(x, weight, bias, mean, var, eps):
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    rstd = 1.0 / np.sqrt(var.astype(_acc_dtype(x)) + eps)
+    scale = rstd if weight is None else rstd * weight
+    shift = -mean * scale if bias is None else bias - mean * scale
+    return (x * scale.reshape(shape).astype(x.dtype) + shift.reshape(shape).astype(x.dtype)).astype(x.dtype)
+
+
+def _bn_eval_grad(ctx, g):
+    x, weight, bias = ctx.saved
+    mean, var, eps = ctx.args
+    nd = x.dim()
+    shape = (1, -1) + (1,) * (nd - 2)
+    axes = (0,) + tuple(range(2, nd))
+    rstd = _wrap((1.0 / np.sqrt(var + eps)).astype(x._data.dtype))
+    gx = g * (rstd * weight if weight is not None else rstd).reshape(shape)
+    gw = (g * ((x - _wrap(mean.astype(x._data.dtype)).reshape(shape)) * rstd.reshape(shape))).sum(axes) \
+        if weight is not None and ctx.next_functions[1][0] is not None else None
+    gb = g.sum(axes) if bias is not None and ctx.next_functions[2][0] is not None else None
+    return gx, gw, gb
+
+
+_BN_EVAL = Primitive("NativeBatchNormBackward0", _bn_eval_fwd, _bn_eval_grad, save_inputs=True)
+
+
+# ----------------------------------------------------------------------------------------------------
+# layer norm
+
+def _ln_fwd(x, weight, bias, nd, eps):
+    axes = tuple(range(x.ndim - nd, x.ndim))
+    centered, mean, var, rstd = _moments(x, axes, eps)
+    y = centered * rstd
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y.astype(x.dtype), mean, rstd
+
+
+def _ln_grad(ctx, g, *unused):
+    x, weight, bias = ctx.saved
+    nd, eps = ctx.args
+    axes = tuple(range(x.dim() - nd, x.dim()))
+    mean, rstd = _stats(ctx, x, axes, eps, ctx._out[1].shape)
+    lead = tuple(range(x.dim() - nd))
+    n = 1
+    for s in x.shape[x.dim() - nd:]:
+        n *= s
+    xhat = (x - mean) * rstd
+    gw = (g * xhat).sum(lead) if weight is not None and ctx.next_functions[1][0] is not None else None
+    gb = g.sum(lead) if bias is not None and ctx.next_functions[2][0] is not None else None
+    gx = None
+    if ctx.next_functions[0][0] is not None:
+        gs = g * weight if weight is not None else g
+        gx = (gs - gs.sum(axes, keepdim=True) / n - xhat * (gs * xhat).sum(axes, keepdim=True) / n) * rstd
+    return gx, gw, gb
+
+
+_LN = Primitive("NativeLayerNormBackward0", _ln_fwd, _ln_grad, save_inputs=True, save_output=True, nout=3,
+                nondiff=(1, 2))
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.layer_norm`` over the trailing ``normalized_shape`` dims."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    nd = len(normalized_shape)
+    if tuple(input.shape[input.dim() - nd:]) != normalized_shape or nd > input.dim():
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(input.shape)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(t.shape)} and normalized_shape = {list(normalized_shape)}")
+    return apply(_LN, (input, weight, bias), (nd, eps))[0]
+
+
+# ----------------------------------------------------------------------------------------------------
+# group norm
+
+def _gn_fwd(x, weight, bias, groups, eps):
+    n, c = x.shape[:2]
+    xg = x.reshape(n, groups, -1)
+    centered, mean, var, rstd = _moments(xg, (2,), eps)
+    y = (centered * rstd).reshape(x.shape)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return _affine(y, weight, bias, shape).astype(x.dtype), mean.reshape(n, groups), rstd.reshape(n, groups)
+
+
+def _gn_grad(ctx, g, *unused):
+    x, weight, bias = ctx.saved
+    groups, eps = ctx.args
+    n, c = x.shape[:2]
+    shape = (1, -1) + (1,) * (x.dim() - 2)
+    xg = x.reshape(n, groups, -1)
+    mean, rstd = _stats(ctx, xg, (2,), eps, (n, groups, 1))
+    xhat = ((xg - mean) * rstd).reshape(x.shape)
+    red = (0,) + tuple(range(2, x.dim()))
+    gw = (g * xhat).sum(red) if weight is not None and ctx.next_functions[1][0] is not None else None
+    gb = g.sum(red) if bias is not None and ctx.next_functions[2][0] is not None else None
+    gx = None
+    if ctx.next_functions[0][0] is not None:
+        gs = (g * weight.reshape(shape) if weight is not None else g).reshape(n, groups, -1)
+        xh = xhat.reshape(n, groups, -1)
+        m = gs.shape[-1]
+        gx = ((gs - gs.sum(2, keepdim=True) / m - xh * (gs * xh).sum(2, keepdim=True) / m) * rstd).reshape(x.shape)
+    return gx, gw, gb
+
+
+_GN = Primitive("NativeGroupNormBackward0", _gn_fwd, _gn_grad, save_inputs=True, save_output=True, nout=3,
+                nondiff=(1, 2))
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.group_norm``."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    c = input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    return apply(_GN, (input, weight, bias), (num_groups, eps))[0]
+
+
+__all__ = []
