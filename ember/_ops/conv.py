@@ -79,9 +79,43 @@ def _is_pointwise(geo):
     return all(k == 1 for k in geo.kernel) and all(s == 1 for s in geo.stride) and not any(geo.padding)
 
 
+def _conv_fwd_shifted(x, w, geo):
+    """Unit-stride convolution with a partial im2col: only the last kernel dim's shifts are stacked
+    (K = k_last * C), the other kernel offsets become contiguous shifted slices of the padded input
+    flattened per channel; the output is computed on the padded grid and its valid part kept."""
+    n, c = x.shape[:2]
+    o = w.shape[0]
+    nd = len(geo.kernel)
+    padded = tuple(sz + 2 * p for sz, p in zip(geo.in_size, geo.padding))
+    strides = tuple(int(np.prod(padded[i + 1:])) for i in range(nd))
+    total = int(np.prod(padded))
+    k_last, d_last = geo.kernel[-1], geo.dilation[-1]
+    span = total + strides[0]  # one spare row of dim 0 covers every shifted slice's overhang
+    flat = np.zeros((n, c, span + (k_last - 1) * d_last), x.dtype)
+    flat[:, :, :total].reshape((n, c) + padded)[(Ellipsis,) + tuple(slice(p, p + sz) for p, sz in
+                                                                     zip(geo.padding, geo.in_size))] = x
+    stacked = np.empty((n, k_last, c, span), x.dtype)
+    for j in range(k_last):
+        stacked[:, j] = flat[:, :, j * d_last:j * d_last + span]
+    stacked = stacked.reshape(n, k_last * c, span)
+    lead = geo.kernel[:-1]
+    wr = np.moveaxis(w.reshape((o, c, int(np.prod(lead)), k_last)), 2, 0).transpose(0, 1, 3, 2)
+    wr = np.ascontiguousarray(wr).reshape(-1, o, k_last * c)
+    length = geo.out_size[0] * strides[0]
+    out = None
+    for r, offset in enumerate(np.ndindex(*lead)):
+        start = sum(k * d * st for k, d, st in zip(offset, geo.dilation, strides))
+        part = np.matmul(wr[r], stacked[:, :, start:start + length])
+        out = part if out is None else np.add(out, part, out=out)
+    out = out.reshape((n, o, geo.out_size[0]) + padded[1:])
+    return np.ascontiguousarray(out[(Ellipsis,) + tuple(slice(0, m) for m in geo.out_size[1:])])
+
+
 def _conv_fwd(x, w, geo):
     n, c = x.shape[:2]
     g = geo.groups
+    if g == 1 and all(s == 1 for s in geo.stride) and not _is_pointwise(geo):
+        return _conv_fwd_shifted(x, w, geo)
     if _is_pointwise(geo):
         cols = x.reshape(n, c, -1)
     else:
@@ -94,8 +128,25 @@ def _conv_fwd(x, w, geo):
     return out.reshape((n, w.shape[0]) + geo.out_size)
 
 
+def _unit_stride(geo):
+    return all(s == 1 for s in geo.stride) and all(p <= d * (k - 1) for p, d, k in
+                                                  zip(geo.padding, geo.dilation, geo.kernel))
+
+
 def _conv_input_grad_fwd(gout, w, geo):
-    """col2im(Wᵀ · g): the gradient of conv w.r.t. its input (and the transposed convolution)."""
+    """col2im(Wᵀ · g): the gradient of conv w.r.t. its input (and the transposed convolution).
+
+    With unit stride it is a forward convolution of ``g`` with the flipped, channel-swapped kernel,
+    which runs as one large-K GEMM instead of a small-K GEMM plus a scatter."""
+    if _unit_stride(geo) and not _is_pointwise(geo):
+        nd = len(geo.kernel)
+        grp = geo.groups
+        o, cg = w.shape[:2]
+        wt = w.reshape((grp, o // grp, cg) + geo.kernel).swapaxes(1, 2)
+        wt = wt[(Ellipsis,) + (slice(None, None, -1),) * nd].reshape((grp * cg, o // grp) + geo.kernel)
+        full = Geometry(geo.stride, tuple(d * (k - 1) - p for p, d, k in zip(geo.padding, geo.dilation, geo.kernel)),
+                        geo.dilation, grp, geo.out_size, geo.kernel)
+        return _conv_fwd(gout, np.ascontiguousarray(wt), full)
     n = gout.shape[0]
     o = w.shape[0]
     grp = geo.groups
@@ -111,8 +162,36 @@ def _conv_input_grad_fwd(gout, w, geo):
     return _col2im(cols, geo, n, c)
 
 
+def _weight_grad_shifted(x, gout, geo, w_shape):
+    """Unit-stride weight gradient without im2col: on the zero-padded input flattened per channel, each
+    kernel offset is a contiguous shifted slice, so gw[..., k] = Σ_n g_n · slice_nᵀ (large-K GEMMs).
+    ``g`` is laid on the padded grid (zero in the columns past the output), which makes the slices line up."""
+    n, c = x.shape[:2]
+    o = gout.shape[1]
+    nd = len(geo.kernel)
+    padded = tuple(sz + 2 * p for sz, p in zip(geo.in_size, geo.padding))
+    strides = tuple(int(np.prod(padded[i + 1:])) for i in range(nd))
+    total = int(np.prod(padded))
+    flat = np.zeros((n, c, total + strides[0]), x.dtype)
+    flat[:, :, :total].reshape((n, c) + padded)[(Ellipsis,) + tuple(slice(p, p + sz) for p, sz in
+                                                                     zip(geo.padding, geo.in_size))] = x
+    grid = (geo.out_size[0],) + padded[1:]
+    gf = np.zeros((n, o) + grid, gout.dtype)
+    gf[(Ellipsis,) + tuple(slice(0, m) for m in geo.out_size)] = gout
+    length = int(np.prod(grid))
+    gf = gf.reshape(n, o, length)
+    gw = np.empty((o, c) + geo.kernel, x.dtype)
+    for offset in np.ndindex(*geo.kernel):
+        start = sum(k * d * st for k, d, st in zip(offset, geo.dilation, strides))
+        part = np.matmul(gf, flat[:, :, start:start + length].transpose(0, 2, 1))
+        gw[(slice(None), slice(None)) + offset] = part.sum(0) if n > 1 else part[0]
+    return gw.reshape(w_shape)
+
+
 def _conv_weight_grad_fwd(x, gout, geo, w_shape):
     """g · im2col(x)ᵀ summed over the batch: the gradient of conv w.r.t. its weight."""
+    if geo.groups == 1 and _unit_stride(geo) and not _is_pointwise(geo):
+        return _weight_grad_shifted(x, gout, geo, w_shape)
     n, c = x.shape[:2]
     grp = geo.groups
     o = gout.shape[1]
