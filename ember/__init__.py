@@ -4,6 +4,12 @@
 """
 __version__ = "0.1.0"
 
+import warnings as _warnings
+
+# torch never warns about floating-point exceptions (1/0, log(-1), overflow); NumPy does, from the ufunc
+# call site.  Silence those RuntimeWarnings where they arise inside ember only (no per-op cost).
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember(\.|$)")
+
 from . import _dtype
 from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32,  # noqa: F401
                      float64, complex64, complex128, get_default_dtype, set_default_dtype, promote_types,
@@ -38,6 +44,9 @@ from ._ops.reduction import sum, max, min, any, all  # noqa: E402,F401
 from ._ops.creation import range, complex  # noqa: E402,F401
 from ._storage import UntypedStorage, TypedStorage  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
+# torch.relu, torch.softmax, torch.dropout, ... live with nn.functional, which also binds Tensor.softmax & co.
+from .nn.functional import TORCH_FUNCTIONS as _nn_torch_functions  # noqa: E402
+globals().update(_nn_torch_functions)
 
 
 def is_tensor(obj):

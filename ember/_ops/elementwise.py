@@ -563,7 +563,7 @@ _UNARY = {
     "abs": ("AbsBackward0", np.abs, lambda c, g: (g * _x(c).sgn(),), False, True, False),
     "reciprocal": ("ReciprocalBackward0", lambda a: np.reciprocal(a),
                    lambda c, g: (-g * _conj(c.output) ** 2,), True, False, True),
-    "sign": ("SignBackward0", np.sign, lambda c, g: (g * 0,), False, False, False),
+    "sign": ("SignBackward0", lambda a: _sign(a), lambda c, g: (g * 0,), False, False, False),
     "floor": ("FloorBackward0", np.floor, lambda c, g: (g * 0,), False, False, False),
     "ceil": ("CeilBackward0", np.ceil, lambda c, g: (g * 0,), False, False, False),
     "trunc": ("TruncBackward0", np.trunc, lambda c, g: (g * 0,), False, False, False),
@@ -572,6 +572,14 @@ _UNARY = {
     "conj_physical": ("ConjPhysicalBackward0", np.conjugate, lambda c, g: (g.conj(),), False, False, False),
     "angle": ("AngleBackward0", np.angle, lambda c, g: (_angle_grad(c, g),), False, True, False),
 }
+
+
+def _sign(a):
+    """np.sign, but NaN maps to 0 as in torch."""
+    r = np.sign(a)
+    if r.dtype.kind == "f":
+        r = np.where(np.isnan(r), 0, r).astype(r.dtype)
+    return r
 
 
 def _digamma_np(a):
