@@ -17,9 +17,14 @@ def array_ptr(a):
 
 
 def root_array(a):
-    """The array that owns the memory ``a`` views (NumPy collapses base chains to the owner)."""
+    """The array that owns the memory ``a`` views (NumPy collapses base chains to the owner; views made
+    by ``as_strided`` hang off an interface holder whose ``.base`` is the array they view)."""
     base = a.base
-    while base is not None and type(base) is type(a):
+    while base is not None:
+        if type(base) is not type(a):
+            base = getattr(base, "base", None)
+            if type(base) is not type(a):
+                break
         a = base
         base = a.base
     return a
