@@ -44,9 +44,7 @@ from ._ops.reduction import sum, max, min, any, all  # noqa: E402,F401
 from ._ops.creation import range, complex  # noqa: E402,F401
 from ._storage import UntypedStorage, TypedStorage  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
-# torch.relu, torch.softmax, torch.dropout, ... live with nn.functional, which also binds Tensor.softmax & co.
-from .nn.functional import TORCH_FUNCTIONS as _nn_torch_functions  # noqa: E402
-globals().update(_nn_torch_functions)
+from ._ops.conv import *  # noqa: E402,F401,F403
 
 
 def is_tensor(obj):
@@ -165,6 +163,12 @@ def __getattr__(name):
         value = getattr(mod, name)
         globals()[name] = value
         return value
+    # torch.relu, torch.softmax, torch.dropout, ... live with nn.functional (loaded on first use)
+    if not name.startswith("__"):
+        from .nn.functional import TORCH_FUNCTIONS
+        if name in TORCH_FUNCTIONS:
+            globals()[name] = TORCH_FUNCTIONS[name]
+            return TORCH_FUNCTIONS[name]
     raise AttributeError(f"module 'ember' has no attribute '{name}'")
 
 

@@ -54,10 +54,19 @@ class Tensor:
     def __new__(cls, *args, **kwargs):
         # legacy constructor: Tensor(2, 3) is uninitialised of the default dtype, Tensor(data) copies data
         from ._ops.creation import _legacy_new
-        return _legacy_new(cls, D.get_default_dtype(), args, kwargs)
+        return _legacy_new(cls, D.get_default_dtype(), args, kwargs, strict=False)
 
     def __init__(self, *args, **kwargs):
         pass
+
+    def __getattr__(self, name):
+        # Only reached when normal lookup fails: methods bound by modules loaded on first use
+        # (nn.functional binds Tensor.softmax, relu, ...), so ``import ember`` stays light.
+        if name.startswith("_") or name in _LAZY_TRIED:
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        _LAZY_TRIED.add(name)
+        import ember.nn.functional  # noqa: F401
+        return object.__getattribute__(self, name)
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -118,8 +127,16 @@ class Tensor:
         return self._data.nbytes
 
     def stride(self, dim=None):
-        item = self._data.itemsize
-        st = tuple(s // item for s in self._data.strides)
+        a = self._data
+        if a.size == 0:
+            # NumPy zeroes the strides of empty arrays; torch keeps contiguous ones (sizes clamped to 1)
+            st, acc = [], 1
+            for n in reversed(a.shape):
+                st.append(acc)
+                acc *= max(n, 1)
+            st = tuple(reversed(st))
+        else:
+            st = tuple(s // a.itemsize for s in a.strides)
         if dim is None:
             return st
         return st[_wrap_dim(dim, self._data.ndim)]
@@ -459,6 +476,7 @@ def _init(t, arr):
 
 
 _new = object.__new__
+_LAZY_TRIED = set()
 
 
 def _wrap(arr):

@@ -7,7 +7,8 @@ unflatten/movedim/diagonal/split/chunk/unbind/view_as_real/view_as_complex, plus
 """
 import numpy as np
 
-from .._prim import Primitive, apply, _record
+from .._prim import Primitive, apply
+from ..autograd.graph import OpNode
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ._helpers import dims_arg, shape_arg
 
@@ -216,7 +217,10 @@ def t(input):
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
     if n < 2:
         return _alias(input)
-    return transpose(input, 0, 1)
+    return apply(T_PRIM, (input,), (0, 1))
+
+
+T_PRIM = Primitive("TBackward0", lambda a, d0, d1: a.swapaxes(d0, d1), lambda c, g: (g.t(),), view=True)
 
 
 def adjoint(input):
@@ -379,7 +383,7 @@ def select(input, dim, index):
                          f"{d}")
     if index < 0:
         index += size
-    idx = (slice(None),) * d + (index,)
+    idx = (slice(None),) * d + (index, Ellipsis)  # Ellipsis: a 0-d result is still a view
     return apply(SELECT, (input,), (idx,))
 
 
@@ -674,36 +678,147 @@ def contiguous(input, memory_format=None):
 # in-place on views: CopySlices
 
 def _copy_slices_grad(ctx, g):
-    shape, strides, offset = ctx.args
-    gb = g.clone()
-    region = _as_strided_view(gb, shape, strides, offset)
-    region._data[...] = 0
-    gr = _as_strided_view(g, shape, strides, offset)
-    return gb, gr
+    """torch's ``CopySlices``: the base's gradient is ``g`` with the view's region replaced by what the
+    in-place op's derivative sends to its input (or zeroed, handing that region to the op's node)."""
+    shape, strides, offset, base_shape, base_strides, fn = ctx.args
+    from ..autograd import grad_mode
+    if grad_mode.state.enabled:
+        return _copy_slices_grad_graph(g, shape, strides, offset, base_shape, base_strides, fn)
+    a = g._data
+    item = a.itemsize
+    span = _span(base_shape, base_strides)
+    flat = _xp(a).empty(max(span, 1), a.dtype)
+    gb = _as_strided(flat, base_shape, tuple(st * item for st in base_strides))
+    gb[...] = a
+    region = _as_strided(flat[offset:], shape, tuple(st * item for st in strides))
+    gv = _wrap(region.copy())
+    if fn is None:
+        region[...] = 0
+        return _wrap(gb), gv
+    from ..autograd.engine import _validate
+    res = _validate(fn, fn._engine_apply([gv]), fn._in_meta)
+    region[...] = 0 if res[0] is None else res[0]._data
+    return (_wrap(gb),) + tuple(res[1:])
+
+
+def _copy_slices_grad_graph(g, shape, strides, offset, base_shape, base_strides, fn):
+    """The same with differentiable ops, for create_graph (the base's layout must be dense)."""
+    if _span(base_shape, base_strides) != int(np.prod(base_shape)):
+        raise NotImplementedError("ember: double backward through an in-place op on a view of a tensor whose "
+                                  "memory has gaps")
+    n = len(base_shape)
+    order = sorted(range(n), key=lambda d: -base_strides[d])
+    inv = tuple(np.argsort(order).tolist())
+    gl = permute(contiguous(permute(g, tuple(order))), inv)  # g laid out like the base
+    mask = np.ones(max(_span(base_shape, base_strides), 1), g._data.dtype)
+    item = mask.itemsize
+    _as_strided(mask[offset:], shape, tuple(st * item for st in strides))[...] = 0
+    mask = _wrap(_as_strided(mask, base_shape, tuple(st * item for st in base_strides)))
+    region = _as_strided_view(gl, shape, strides, offset)
+    if fn is None:
+        return gl * mask, region
+    from ..autograd.engine import _validate
+    res = _validate(fn, fn._engine_apply([region]), fn._in_meta)
+    gb = gl * mask
+    if res[0] is not None:
+        gb = gb + apply(_STRIDED_SCATTER, (res[0],), (base_shape, shape, strides, offset, base_strides))
+    return (gb,) + tuple(res[1:])
+
+
+def _span(shape, strides):
+    if any(s == 0 for s in shape):
+        return 0
+    return 1 + sum((s - 1) * st for s, st in zip(shape, strides))
 
 
 COPY_SLICES = Primitive("CopySlices", None, _copy_slices_grad)
 
 
+def _copy_slices_release(node):
+    fn = node.args[5]
+    if fn is not None:
+        fn._release()
+    OpNode._release(node)
+
+
+COPY_SLICES.node_cls._release = _copy_slices_release
+
+
 def rebase_view_history(view_t, result):
-    """After ``view_t`` was overwritten in place by ``result`` (which has a graph), give the base a
-    ``CopySlices`` node and make the view a strided view of the new base, as torch does."""
-    base = view_t._base
+    """After ``view_t`` was overwritten in place by ``result`` (which has a graph), give its base a
+    ``CopySlices`` node and make the view an ``as_strided`` view of the new base, as torch does.
+
+    When the result's node takes the view's old value as its first input (an in-place op, not a
+    composite), CopySlices wraps that node, so ``next_functions`` read as torch's: the base's edge, then
+    the op's other inputs.  Otherwise its edges are the base's and the result's.
+    """
     from .._storage import array_ptr
+    from ..autograd.graph import grad_accumulator
+    base = view_t._base
     item = base._data.itemsize
     offset = (array_ptr(view_t._data) - array_ptr(base._data)) // item
-    geom = (view_t._data.shape, view_t.stride(), offset)
-    base_prev = _wrap(base._data)
-    base_prev._grad_fn, base_prev._output_nr, base_prev._requires_grad = \
-        base._grad_fn, base._output_nr, base._requires_grad
-    node = _record(COPY_SLICES, (base_prev, result), geom, None, base)
+    shape, strides = view_t._data.shape, view_t.stride()
+    base_shape, base_strides = base._data.shape, base.stride()
+    if base._grad_fn is not None:
+        base_edge = (base._grad_fn, base._output_nr)
+    elif base._requires_grad:
+        base_edge = (grad_accumulator(base), 0)
+    else:
+        base_edge = (None, 0)
+    fn = result._grad_fn
+    old_view_edge = (view_t._grad_fn, view_t._output_nr) if view_t._grad_fn is not None else (None, 0)
+    wrap = (fn._in_meta is not None and fn.next_functions and result._output_nr == 0 and fn._n_outputs() == 1
+            and fn.next_functions[0] == old_view_edge)
+    node = COPY_SLICES.node_cls()
+    node._prim = COPY_SLICES
+    node._saved = ()
+    node._out = None
+    node._out_ver = None
+    node._freed = False
+    base_meta = (base_shape, base._data.dtype)
+    if wrap:
+        node.args = (shape, strides, offset, base_shape, base_strides, fn)
+        node.next_functions = (base_edge,) + tuple(fn.next_functions[1:])
+        node._in_meta = (base_meta,) + tuple(fn._in_meta[1:])
+    else:
+        node.args = (shape, strides, offset, base_shape, base_strides, None)
+        node.next_functions = (base_edge, (fn, result._output_nr))
+        node._in_meta = (base_meta, (shape, result._data.dtype))
     base._grad_fn = node
     base._output_nr = 0
     base._requires_grad = True
-    regen = _as_strided_view(base, *geom)
+    _regenerate(view_t, base, shape, strides, offset)
+
+
+def _regenerate(view_t, base, shape, strides, offset):
+    regen = _as_strided_view(base, shape, strides, offset)
     view_t._grad_fn = regen._grad_fn
     view_t._output_nr = 0
     view_t._requires_grad = True
+    view_t._view_ver = view_t._version[0]
+
+
+def sync_view(t):
+    """Bring a view's grad_fn up to date (``refresh_view``) if its base changed in place since it was set;
+    a no-op for views whose validity version is not recorded."""
+    ver = getattr(t, "_view_ver", None)
+    if ver is not None and ver != t._version[0]:
+        refresh_view(t)
+
+
+def refresh_view(t):
+    """torch's lazy view rebase: a view whose base (or a sibling view) was modified in place since its
+    grad_fn was set gets, on its next use, a fresh ``AsStridedBackward0`` of the base's current history.
+
+    ``t._view_ver`` is the version the view's grad_fn is valid at (set when the view is made); call when
+    it differs from ``t._version[0]``.
+    """
+    base = t._base
+    t._view_ver = t._version[0]
+    if base._requires_grad:
+        from .._storage import array_ptr
+        offset = (array_ptr(t._data) - array_ptr(base._data)) // base._data.itemsize
+        _regenerate(t, base, t._data.shape, t.stride(), offset)
 
 
 # ----------------------------------------------------------------------------------------------------
