@@ -65,7 +65,8 @@ class Tensor:
         if name.startswith("_") or name in _LAZY_TRIED:
             raise AttributeError(f"'Tensor' object has no attribute '{name}'")
         _LAZY_TRIED.add(name)
-        import ember.nn.functional  # noqa: F401
+        import importlib
+        importlib.import_module(_LAZY_METHOD_HOMES.get(name, "ember.nn.functional"))
         return object.__getattribute__(self, name)
 
     # ------------------------------------------------------------------ metadata
@@ -477,6 +478,10 @@ def _init(t, arr):
 
 _new = object.__new__
 _LAZY_TRIED = set()
+# Tensor methods bound by modules that ``import ember`` does not load; any other unknown name tries
+# nn.functional (softmax, relu, ...).
+_LAZY_METHOD_HOMES = {"share_memory_": "ember.multiprocessing.reductions",
+                      "is_shared": "ember.multiprocessing.reductions"}
 
 
 def _wrap(arr):
