@@ -48,7 +48,9 @@ def _needs(ctx, i):
 
 
 def _conj(x):
-    return x.conj() if isinstance(x, Tensor) and x._data.dtype.kind == "c" else x
+    if isinstance(x, Tensor):
+        return x.conj() if x._data.dtype.kind == "c" else x
+    return x.conjugate() if isinstance(x, complex) else x
 
 
 def _pow_grad(ctx, g):

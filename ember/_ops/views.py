@@ -625,9 +625,12 @@ def _view_as_complex_fwd(a):
                            f"scalar type: {_scalar_name(a)}")
     if a.ndim == 0 or a.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
+    ctype = np.complex64 if a.dtype == np.float32 else np.complex128
+    if a.size == 0:
+        return np.empty(a.shape[:-1], ctype)
     if a.strides[-1] != a.itemsize:
         raise RuntimeError("Tensor must have a last dimension with stride 1")
-    return a.view(np.complex64 if a.dtype == np.float32 else np.complex128)[..., 0]
+    return a.view(ctype)[..., 0]
 
 
 def _scalar_name(a):
@@ -791,7 +794,13 @@ def rebase_view_history(view_t, result):
 
 
 def _regenerate(view_t, base, shape, strides, offset):
-    regen = _as_strided_view(base, shape, strides, offset)
+    from ..autograd import grad_mode
+    state = grad_mode.state
+    prev, state.enabled = state.enabled, True  # may run inside backward, where recording is off
+    try:
+        regen = _as_strided_view(base, shape, strides, offset)
+    finally:
+        state.enabled = prev
     view_t._grad_fn = regen._grad_fn
     view_t._output_nr = 0
     view_t._requires_grad = True
@@ -814,6 +823,22 @@ def refresh_view(t):
     it differs from ``t._version[0]``.
     """
     base = t._base
+    fn = t._grad_fn
+    if fn is not None:
+        from ..autograd.graph import _strip_backward
+        where = (f"Output {t._output_nr} of {_strip_backward(fn.name())} is a view and its base or another view of "
+                 f"its base has been modified inplace.")
+        if getattr(fn, "_custom_function", False):
+            raise RuntimeError(f"{where} This view was created inside a custom Function (or because an input was "
+                               f"returned as-is) and the autograd logic to handle view+inplace would override the "
+                               f"custom backward associated with the custom Function, leading to incorrect "
+                               f"gradients. This behavior is forbidden. You can fix this by cloning the output of "
+                               f"the custom Function.")
+        prim = getattr(fn, "_prim", None)
+        if prim is not None and prim.view and fn._out_meta is not None:
+            raise RuntimeError(f"{where} This view is the output of a function that returns multiple views. Such "
+                               f"functions do not allow the output views to be modified inplace. You should replace "
+                               f"the inplace operation by an out-of-place one.")
     t._view_ver = t._version[0]
     if base._requires_grad:
         from .._storage import array_ptr
