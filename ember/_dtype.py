@@ -6,6 +6,7 @@ Each ember dtype wraps one NumPy dtype (bfloat16 comes from ``ml_dtypes``).  Pro
 lookups computed once at import; the hot path never walks a chain of ifs.
 """
 import builtins
+import math
 
 import ml_dtypes
 import numpy as np
@@ -18,14 +19,15 @@ BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
 
 class dtype:
     """A tensor element type (``torch.dtype``). Compare with ``is`` or ``==``; prints as ``torch.float32``."""
-    __slots__ = ("name", "np", "itemsize", "category", "is_signed", "_repr")
+    __slots__ = ("name", "np", "itemsize", "category", "is_signed", "abbr", "_repr")
 
-    def __init__(self, name, np_dtype, category, signed):
+    def __init__(self, name, np_dtype, category, signed, abbr):
         self.name = name
         self.np = np.dtype(np_dtype)
         self.itemsize = self.np.itemsize
         self.category = category
         self.is_signed = signed
+        self.abbr = abbr
         self._repr = "torch." + name
 
     @property
@@ -40,7 +42,14 @@ class dtype:
         return _COMPLEX_TO_REAL.get(self, self)
 
     def to_complex(self):
-        return _REAL_TO_COMPLEX.get(self, self)
+        """The complex dtype with this real part (RuntimeError for bool/integer dtypes, as torch)."""
+        if self.category == COMPLEX:
+            return self
+        if self is float16:
+            raise NotImplementedError("ember has no complex32, torch.float16.to_complex()")
+        if self.category != FLOAT:
+            raise RuntimeError(f"Unknown Complex ScalarType for {_SCALAR_NAMES[self.name]}")
+        return _REAL_TO_COMPLEX[self]
 
     def __repr__(self):
         return self._repr
@@ -53,18 +62,24 @@ def _dtype_by_name(name):
     return _BY_NAME[name]
 
 
-bool = dtype("bool", np.bool_, BOOL, False)
-uint8 = dtype("uint8", np.uint8, INT, False)
-int8 = dtype("int8", np.int8, INT, True)
-int16 = dtype("int16", np.int16, INT, True)
-int32 = dtype("int32", np.int32, INT, True)
-int64 = dtype("int64", np.int64, INT, True)
-float16 = dtype("float16", np.float16, FLOAT, True)
-bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, FLOAT, True)
-float32 = dtype("float32", np.float32, FLOAT, True)
-float64 = dtype("float64", np.float64, FLOAT, True)
-complex64 = dtype("complex64", np.complex64, COMPLEX, True)
-complex128 = dtype("complex128", np.complex128, COMPLEX, True)
+dtype.__module__ = "torch"
+
+bool = dtype("bool", np.bool_, BOOL, False, "b8")
+uint8 = dtype("uint8", np.uint8, INT, False, "u8")
+int8 = dtype("int8", np.int8, INT, True, "i8")
+int16 = dtype("int16", np.int16, INT, True, "i16")
+int32 = dtype("int32", np.int32, INT, True, "i32")
+int64 = dtype("int64", np.int64, INT, True, "i64")
+float16 = dtype("float16", np.float16, FLOAT, True, "f16")
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, FLOAT, True, "bf16")
+float32 = dtype("float32", np.float32, FLOAT, True, "f32")
+float64 = dtype("float64", np.float64, FLOAT, True, "f64")
+complex64 = dtype("complex64", np.complex64, COMPLEX, True, "c64")
+complex128 = dtype("complex128", np.complex128, COMPLEX, True, "c128")
+# c10's ScalarType names, used in torch's messages
+_SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+                 "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 ALL = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
 _BY_NAME = {d.name: d for d in ALL}
@@ -110,9 +125,20 @@ def _promote_pair(a, b):
 _PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL for b in ALL}
 
 
+def _check_dtype(x, fname, argname, position):
+    if not isinstance(x, dtype):
+        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be torch.dtype, not "
+                        f"{type(x).__name__}")
+
+
 def promote_types(type1, type2):
     """``torch.promote_types``: the smallest dtype both inputs can be cast to under torch's lattice."""
-    return _PROMOTE[type1, type2]
+    try:
+        return _PROMOTE[type1, type2]
+    except (KeyError, TypeError):
+        _check_dtype(type1, "promote_types", "type1", 1)
+        _check_dtype(type2, "promote_types", "type2", 2)
+        raise
 
 
 _CHALF = "complex32"  # torch's ComplexHalf: a promotion result ember cannot represent
@@ -129,7 +155,7 @@ def _combine_categories(higher, lower):
     if lower.category == COMPLEX:
         if higher is float16:
             return _CHALF
-        return higher.to_complex() if higher.category == FLOAT else lower
+        return _REAL_TO_COMPLEX[higher] if higher.category == FLOAT else lower
     if higher.category == FLOAT:
         return higher
     if higher is bool or lower.category == FLOAT:
@@ -161,11 +187,27 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    """``torch.set_default_dtype``: only floating dtypes are accepted, as in torch."""
-    if not isinstance(d, dtype) or d.category != FLOAT:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    """``torch.set_default_dtype``: only floating dtypes are accepted, as in torch.
+
+    The default complex dtype follows (float64 -> complex128, float32 -> complex64); torch has none for
+    bfloat16 and uses complex32 for float16, which ember lacks: complex values then raise.
+    """
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    if d.category != FLOAT:
+        raise TypeError("only floating-point types are supported as the default type")
     _defaults.float = d
-    _defaults.complex = d.to_complex()
+    _defaults.complex = _REAL_TO_COMPLEX[d] if d is float32 or d is float64 else None
+
+
+def default_complex():
+    """The dtype of Python complex numbers: the complex counterpart of the default dtype."""
+    c = _defaults.complex
+    if c is None:
+        if _defaults.float is bfloat16:
+            raise RuntimeError("invalid default scalar type for complex")
+        raise NotImplementedError("ember has no complex32, the complex dtype of a float16 default dtype")
+    return c
 
 
 def scalar_dtype(value):
@@ -178,7 +220,7 @@ def scalar_dtype(value):
     if t is builtins.float:
         return _defaults.float
     if t is builtins.complex:
-        return _defaults.complex
+        return default_complex()
     if isinstance(value, np.generic):
         return from_numpy_dtype(value.dtype)
     if isinstance(value, builtins.bool):
@@ -188,7 +230,7 @@ def scalar_dtype(value):
     if isinstance(value, builtins.float):
         return _defaults.float
     if isinstance(value, builtins.complex):
-        return _defaults.complex
+        return default_complex()
     raise TypeError(f"expected a number, got {type(value).__name__}")
 
 
@@ -211,51 +253,77 @@ def result_type_of(tensor_dtypes_dim, tensor_dtypes_zero, scalars):
 
 def can_cast(from_, to):
     """``torch.can_cast``: False only where a category would be lowered (float->int, complex->float, ->bool)."""
+    _check_dtype(from_, "can_cast", "from_", 1)
+    _check_dtype(to, "can_cast", "to", 2)
     return from_.category <= to.category
 
 
 # ---------------------------------------------------------------------------------------------------
 # finfo / iinfo
 
-class finfo:
-    """``torch.finfo``: machine limits of a floating dtype (bits, eps, max, min, tiny, resolution)."""
+_NO_ARG = object()
+
+
+class _Limits:
+    """Read-only limit records compared field by field (torch's finfo/iinfo)."""
+    __slots__ = ()
+
+    def _set(self, **fields):
+        for k, v in fields.items():
+            object.__setattr__(self, k, v)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"attribute '{name}' of 'torch.{type(self).__name__}' objects is not writable")
+
+    def __eq__(self, other):
+        return type(other) is type(self) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    __hash__ = None
+
+
+class finfo(_Limits):
+    """``torch.finfo``: machine limits of a floating dtype (bits, eps, max, min, tiny, resolution).
+
+    ``resolution`` is torch's ``10 ** -floor(-log10(eps))`` (0.001 for float16, not NumPy's 0.0010004).
+    """
     __slots__ = ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype")
 
-    def __init__(self, type=None):
-        type = get_default_dtype() if type is None else type
+    def __init__(self, type=_NO_ARG):
+        type = get_default_dtype() if type is _NO_ARG else type
+        _check_dtype(type, "finfo", "type", 1)
         if type.category == COMPLEX:
             type = type.to_real()
         if type.category != FLOAT:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")
         info = ml_dtypes.finfo(type.np) if type is bfloat16 else np.finfo(type.np)
-        self.bits = type.itemsize * 8
-        self.eps = builtins.float(info.eps)
-        self.max = builtins.float(info.max)
-        self.min = builtins.float(info.min)
-        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
-        self.resolution = builtins.float(info.resolution)
-        self.dtype = type.name
+        eps = builtins.float(info.eps)
+        normal = builtins.float(info.smallest_normal)
+        self._set(bits=type.itemsize * 8, eps=eps, max=builtins.float(info.max), min=builtins.float(info.min),
+                  tiny=normal, smallest_normal=normal, resolution=10.0 ** -math.floor(-math.log10(eps)),
+                  dtype=type.name)
 
     def __repr__(self):
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
                 f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 
-class iinfo:
-    """``torch.iinfo``: limits of an integer (or bool) dtype."""
+class iinfo(_Limits):
+    """``torch.iinfo``: limits of an integer dtype (torch refuses bool)."""
     __slots__ = ("bits", "max", "min", "dtype")
 
     def __init__(self, type):
-        if type.category not in (INT, BOOL):
+        _check_dtype(type, "iinfo", "type", 1)
+        if type is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if type.category != INT:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle "
                             "'torch.iinfo'")
-        if type is bool:
-            self.bits, self.min, self.max = 8, 0, 1
-        else:
-            info = np.iinfo(type.np)
-            self.bits, self.min, self.max = info.bits, int(info.min), int(info.max)
-        self.dtype = type.name
+        info = np.iinfo(type.np)
+        self._set(bits=info.bits, min=int(info.min), max=int(info.max), dtype=type.name)
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+finfo.__module__ = iinfo.__module__ = "torch"
