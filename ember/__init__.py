@@ -38,7 +38,9 @@ from ._ops.sorting import *  # noqa: E402,F401,F403
 from ._ops.blas import *  # noqa: E402,F401,F403
 from ._ops.random_ops import *  # noqa: E402,F401,F403
 from ._legacy import *  # noqa: E402,F401,F403
-from ._tensor_str import set_printoptions, get_printoptions  # noqa: E402,F401
+from ._tensor_str import set_printoptions  # noqa: E402,F401
+from ._memory_format import (contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
+                             preserve_format, memory_format)
 from ._ops.elementwise import abs, round, pow  # noqa: E402,F401  (shadow the builtins, as torch does)
 from ._ops.reduction import sum, max, min, any, all  # noqa: E402,F401
 from ._ops.creation import range, complex  # noqa: E402,F401
@@ -83,6 +85,9 @@ def result_type(tensor1, tensor2):
 
 def set_default_tensor_type(t):
     """Deprecated: sets the default float dtype from a tensor type (``torch.DoubleTensor``)."""
+    _warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                   "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                   stacklevel=2)
     from ._legacy import dtype_of_type
     set_default_dtype(dtype_of_type(t))
 
@@ -176,4 +181,4 @@ _SUBMODULES = {"nn", "optim", "utils", "linalg", "random", "cuda", "serializatio
                "distributed", "jit", "onnx", "vision", "special", "fft", "amp", "backends", "accelerator",
                "testing", "compat", "types", "overrides", "library", "profiler", "distributions", "mps",
                "func", "export", "sparse", "masked", "package", "quantization", "ao", "fx", "futures"}
-_LAZY_NAMES = {}
+_LAZY_NAMES = {"save": "serialization", "load": "serialization", "from_dlpack": "utils.dlpack"}

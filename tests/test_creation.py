@@ -893,8 +893,6 @@ def test_new_methods(expr):
     same_call(expr)
 
 
-@pytest.mark.xfail(strict=True, reason="ember/_ops/conversion.py: reported to the lead (size= keyword of new_*, "
-                                        "new_empty_strided, Tensor.type(non-type) error)")
 @pytest.mark.parametrize("expr", NEW_KNOWN_BUGS)
 def test_new_methods_known_bugs(expr):
     same_call(expr)

@@ -164,23 +164,23 @@ def test_profiles_and_options():
     for profile in ("short", "full", "default"):
         ember.set_printoptions(profile=profile)
         torch.set_printoptions(profile=profile)
-        assert ember.get_printoptions() == torch._tensor_str.get_printoptions()
+        assert ember._tensor_str.get_printoptions() == torch._tensor_str.get_printoptions()
         same_repr(np.arange(1500.0) / 7)
     ember.set_printoptions(precision=2, sci_mode=True)
     torch.set_printoptions(precision=2, sci_mode=True)
-    assert ember.get_printoptions() == torch._tensor_str.get_printoptions()
+    assert ember._tensor_str.get_printoptions() == torch._tensor_str.get_printoptions()
     same_repr([1.0, 2.5])
     # sci_mode is reset by any call that does not pass it
     ember.set_printoptions(linewidth=40)
     torch.set_printoptions(linewidth=40)
-    assert ember.get_printoptions() == torch._tensor_str.get_printoptions()
+    assert ember._tensor_str.get_printoptions() == torch._tensor_str.get_printoptions()
     same_repr(np.arange(30.0) / 3)
 
 
 def test_printoptions_context_manager():
     with _tensor_str.printoptions(precision=1):
         assert repr(ember.tensor([1.25, 3.0])) == "tensor([1.2, 3.0])"
-    assert ember.get_printoptions()["precision"] == 4
+    assert ember._tensor_str.get_printoptions()["precision"] == 4
 
 
 def test_default_dtype_changes_suffix():

@@ -80,6 +80,9 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
         return legacy_type_name(self)
     if isinstance(dtype, str) or isinstance(dtype, type):
         dtype = dtype_of_type(dtype)
+    elif not isinstance(dtype, D.dtype):
+        raise TypeError(f"type() received an invalid combination of arguments - got ({type(dtype).__name__}), "
+                        f"but expected one of: (torch.dtype dtype, bool non_blocking) or (str dtype, ...)")
     return to(self, dtype)
 
 
@@ -168,12 +171,26 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layo
 
 
 def _new_factory(name):
-    def factory(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    def factory(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
+                **kwargs):
         from . import creation
+        if "size" in kwargs:
+            if size:
+                raise TypeError(f"new_{name}() got multiple values for argument 'size'")
+            size = (kwargs.pop("size"),)
+        if kwargs:
+            raise TypeError(f"new_{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
         return getattr(creation, name)(*size, dtype=dtype or self.dtype, device=device or self.device,
                                        requires_grad=requires_grad)
     factory.__name__ = "new_" + name
     return factory
+
+
+def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, layout=None,
+                      pin_memory=False):
+    from .creation import empty_strided
+    return empty_strided(size, stride, dtype=dtype or self.dtype, device=device or self.device,
+                         requires_grad=requires_grad)
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
@@ -228,6 +245,7 @@ def _bind():
     for name in ("zeros", "ones", "empty"):
         setattr(Tensor, "new_" + name, _new_factory(name))
     Tensor.new_full = new_full
+    Tensor.new_empty_strided = new_empty_strided
     Tensor.new = new
     Tensor.equal = equal
     Tensor.isclose = isclose
