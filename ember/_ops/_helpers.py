@@ -127,13 +127,17 @@ def shape_arg(size):
 # out= and in-place plumbing
 
 def write_out(result, out):
-    """Copy ``result`` into ``out`` (resizing an empty/mismatched out like torch) and return ``out``."""
+    """Copy ``result`` into ``out`` (resizing an empty/mismatched out like torch) and return ``out``.
+
+    As torch, ``out=`` refuses to take part in autograd: an error when grad mode is on and an input or
+    ``out`` requires grad.
+    """
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    if _state.enabled and (out._requires_grad or result._requires_grad):
-        if out._requires_grad or result._requires_grad:
-            raise RuntimeError(f"{_fn_name()}(): functions with out=... arguments don't support automatic "
-                               f"differentiation, but one of the arguments requires grad.")
+    if _state.enabled and (result._requires_grad or out._requires_grad
+                           or (out._base is not None and out._base._requires_grad)):
+        raise RuntimeError(f"{_fn_name(result)}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
     r = result._data
     if not D.can_cast(D._FROM_NP[r.dtype], D._FROM_NP[out._data.dtype]):
         raise RuntimeError(f"result type {_cname(r.dtype)} can't be cast to the desired output type "
@@ -154,7 +158,21 @@ def write_out(result, out):
     return out
 
 
-def _fn_name():
+def _fn_name(result):
+    """The torch op name for an error about ``out=``: from the result's node (``AddBackward0`` -> ``add``),
+    else the nearest public ember function on the call stack."""
+    import re
+    import sys
+    fn = result._grad_fn
+    if fn is not None:
+        name = re.sub(r"Backward\d*$", "", fn.name())
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    f = sys._getframe(2)
+    while f is not None:
+        name = f.f_code.co_name
+        if not name.startswith("_") and f.f_globals.get("__name__", "").startswith("ember."):
+            return name
+        f = f.f_back
     return "op"
 
 
@@ -163,9 +181,44 @@ def _cname(npd):
     return scalar_type_name(D._FROM_NP[npd])
 
 
-def check_inplace(t):
-    """torch's checks before an in-place op mutates ``t`` under autograd."""
-    if _state.enabled and t._requires_grad and t._grad_fn is None:
+def check_inplace(t, requires_grad=None):
+    """torch's checks before an in-place op writes into ``t`` while recording a graph.
+
+    ``requires_grad``: whether any input of the op requires grad (default: whether ``t`` does); the
+    checks apply only then, and only in grad mode, as torch's ``check_inplace``.
+    """
+    if not _state.enabled:
+        return
+    if requires_grad is None:
+        requires_grad = t._requires_grad
+    if not requires_grad:
+        return
+    base = t._base
+    if base is not None and base._requires_grad:
+        from ..autograd.graph import _strip_backward
+        fn = t._grad_fn
+        if fn is None:
+            raise RuntimeError("A view was created in no_grad mode and is being modified inplace with grad mode "
+                               "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
+                               "You can clarify your code by moving both the view and the inplace either both "
+                               "inside the no_grad block (if you don't want the inplace to be tracked) or both "
+                               "outside (if you want the inplace to be tracked).")
+        if getattr(fn, "_custom_function", False):
+            raise RuntimeError(f"Output {t._output_nr} of {_strip_backward(fn.name())} is a view and is being "
+                               f"modified inplace. This view was created inside a custom Function (or because an "
+                               f"input was returned as-is) and the autograd logic to handle view+inplace would "
+                               f"override the custom backward associated with the custom Function, leading to "
+                               f"incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
+                               f"output of the custom Function.")
+        prim = getattr(fn, "_prim", None)
+        if prim is not None and prim.view and fn._out_meta is not None:
+            raise RuntimeError(f"Output {t._output_nr} of {_strip_backward(fn.name())} is a view and is being "
+                               f"modified inplace. This view is the output of a function that returns multiple "
+                               f"views. Such functions do not allow the output views to be modified inplace. You "
+                               f"should replace the inplace operation by an out-of-place one.")
+        if base._grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if t._requires_grad and t._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 
@@ -173,7 +226,9 @@ def commit_inplace(self, result):
     """Write an out-of-place ``result`` into ``self`` and take over its autograd history.
 
     ``result`` was computed from ``self`` (and other inputs) with the graph recorded; ``self`` becomes
-    that result: its data is overwritten in place (shared by its views) and its grad_fn is the result's.
+    that result: its data is overwritten in place (shared by its views), its version counter bumped, and
+    its grad_fn is the result's — or, for a view, its base gets a ``CopySlices`` node (torch's
+    ``rebase_history``).
     """
     r = result._data
     sd = self._data
@@ -184,47 +239,178 @@ def commit_inplace(self, result):
         raise RuntimeError(f"output with shape {list(sd.shape)} doesn't match the broadcast shape "
                            f"{list(np.broadcast_shapes(r.shape, sd.shape))}")
     if not sd.flags.writeable:
-        raise RuntimeError("ember: cannot write into a read-only tensor (it views read-only memory, e.g. an "
-                           "expanded tensor or a non-writable NumPy array)")
-    sd[...] = r
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+    if r is not sd:
+        sd[...] = r
     self._bump()
     if result._requires_grad:
-        if self._base is not None and (self._base._requires_grad or True):
+        node = result._grad_fn
+        if self._base is not None:
             from .views import rebase_view_history
             rebase_view_history(self, result)
         else:
-            self._grad_fn = result._grad_fn
+            self._grad_fn = node
             self._output_nr = result._output_nr
             self._requires_grad = True
+        ov = getattr(node, "_out_ver", None)
+        if ov is not None and ov[0] is result._version:
+            # the node saved its output: that output is now ``self``, whose later in-place changes torch detects
+            node._out_ver = (self._version, self._version[0])
     return self
 
 
 def inplace_snapshot(self):
-    """Before an in-place op that records a graph: a tensor holding ``self``'s current value and history.
+    """Before an in-place op that records a graph: a tensor with ``self``'s current value and history.
 
-    Its data is a copy only when a derivative may need the old value; the copy is what torch calls
-    ``original_self``.
+    It shares ``self``'s memory; ``inplace_result`` gives it a private copy (torch's ``original_self``)
+    only if a derivative saved it.
     """
-    snap = _wrap(self._data.copy())
-    snap._grad_fn = self._grad_fn
-    snap._output_nr = self._output_nr
-    snap._requires_grad = self._requires_grad
-    if snap._grad_fn is None and self._requires_grad:
-        # a non-leaf never gets here; a leaf requiring grad was refused by check_inplace
-        snap._requires_grad = False
+    snap = _wrap(self._data)
+    fn = self._grad_fn
+    if fn is not None:
+        snap._grad_fn = fn
+        snap._output_nr = self._output_nr
+        snap._requires_grad = True
     return snap
+
+
+def _saves_snapshot(snap, result, mark):
+    """Whether a node made after sequence number ``mark`` (while computing ``result``) saved ``snap``:
+    1 for ``snap`` itself, 2 for a view of it, 0 for neither."""
+    from ..autograd.graph import OpNode
+    fn = result._grad_fn
+    if not isinstance(fn, OpNode) or fn._seq <= mark:
+        return 0
+    found = 0
+    stack = [fn]
+    seen = {fn}
+    while stack:
+        n = stack.pop()
+        for x in n._saved:
+            if x is snap:
+                found = 1
+            elif isinstance(x, Tensor) and x._base is snap:
+                return 2
+        for nxt, _ in n.next_functions:
+            if nxt is not None and nxt not in seen and isinstance(nxt, OpNode) and nxt._seq > mark:
+                seen.add(nxt)
+                stack.append(nxt)
+    return found
+
+
+def inplace_result(self, fn, args, kwargs, requires_grad):
+    """The out-of-place value ``fn(self, *args, **kwargs)`` an in-place op will write into ``self``.
+
+    With a graph to record, ``fn`` runs on a snapshot sharing ``self``'s memory; the old value is copied
+    only when a derivative saved it (e.g. ``mul_``, not ``add_``).
+    """
+    if not (requires_grad and _state.enabled):
+        return fn(self, *args, **kwargs)
+    check_inplace(self, True)
+    from ..autograd.graph import _sequence
+    mark = next(_sequence)
+    snap = inplace_snapshot(self)
+    result = fn(snap, *args, **kwargs)
+    saved = _saves_snapshot(snap, result, mark)
+    if saved == 1:
+        snap._data = self._data.copy()
+    elif saved == 2:
+        snap = inplace_snapshot(self)
+        snap._data = self._data.copy()
+        result = fn(snap, *args, **kwargs)
+    return result
+
+
+def _check_overlap(self, others):
+    """torch's ``assert_no_partial_overlap``: an input may be the written tensor itself, not part of it."""
+    from .._storage import array_ptr, root_array
+    sd = self._data
+    root = None
+    for o in others:
+        if isinstance(o, Tensor) and o is not self:
+            od = o._data
+            if od is sd or type(od) is not np.ndarray:
+                continue
+            if root is None:
+                root = root_array(sd)
+            if root_array(od) is not root:
+                continue
+            if array_ptr(od) == array_ptr(sd) and od.shape == sd.shape and od.strides == sd.strides:
+                continue
+            if np.shares_memory(od, sd):
+                raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to "
+                                   "tensor refer to a single memory location. Please clone() the tensor before "
+                                   "performing the operation.")
+
+
+_COMPARISONS = {"eq": "Eq", "equal": "Eq", "ne": "Ne", "not_equal": "Ne", "lt": "Lt", "less": "Lt", "le": "Le",
+                "less_equal": "Le", "gt": "Gt", "greater": "Gt", "ge": "Ge", "greater_equal": "Ge"}
+_NO_DERIVATIVE = {"floor_divide", "heaviside"}
+_nondiff_prims = {}
+
+
+def _zero_grads(ctx, g):
+    return tuple(None if m is None else g.new_zeros(m[0]) for m in ctx._in_meta)
+
+
+def _no_derivative(ctx, g):
+    raise RuntimeError(f"derivative for aten::{ctx.args[0]}_ is not implemented")
+
+
+def _nondiff_history(self, result, name, args, kwargs):
+    """History for an in-place op whose result carries none although an input requires grad: torch gives
+    comparisons a node with zero gradients and floor_divide/heaviside a node that refuses backward."""
+    from .._prim import Primitive, _record
+    tensors = [a for a in args if isinstance(a, Tensor)] + [a for a in kwargs.values() if isinstance(a, Tensor)]
+    if name in _COMPARISONS:
+        key = _COMPARISONS[name] + ("Backward1" if tensors else "Backward0")
+        bwd, inputs = _zero_grads, [self] + tensors
+    elif name in _NO_DERIVATIVE:
+        key, bwd, inputs = "NotImplemented", _no_derivative, [self]
+    else:
+        return None  # e.g. logical_and_: torch records nothing and the old history stays
+    prim = _nondiff_prims.get(key)
+    if prim is None:
+        prim = _nondiff_prims[key] = Primitive(key, None, bwd)
+    r = _wrap(result._data)
+    r._grad_fn = _record(prim, inputs, (name,), None, r)
+    r._requires_grad = True
+    return r
 
 
 def inplace(fn):
     """Build ``x.op_(...)`` from the out-of-place ``op``: same promotion, result written into x."""
+    name = fn.__name__
+
     def method(self, *args, **kwargs):
-        check_inplace(self)
-        needs_graph = _state.enabled and (self._requires_grad or any(
-            isinstance(a, Tensor) and a._requires_grad for a in args) or any(
-            isinstance(a, Tensor) and a._requires_grad for a in kwargs.values()))
-        src = inplace_snapshot(self) if needs_graph else self
-        return commit_inplace(self, fn(src, *args, **kwargs))
-    method.__name__ = fn.__name__ + "_"
+        if self._base is not None:
+            from .views import sync_view
+            sync_view(self)
+        if args:
+            _check_overlap(self, args)
+        if kwargs:
+            _check_overlap(self, kwargs.values())
+        req = False
+        if _state.enabled:
+            req = self._requires_grad or (self._base is not None and self._base._requires_grad)
+            if not req:
+                for a in args:
+                    if isinstance(a, Tensor) and a._requires_grad:
+                        req = True
+                        break
+                else:
+                    for a in kwargs.values():
+                        if isinstance(a, Tensor) and a._requires_grad:
+                            req = True
+                            break
+        result = inplace_result(self, fn, args, kwargs, req)
+        if req and not result._requires_grad:
+            history = _nondiff_history(self, result, name, args, kwargs)
+            if history is not None:
+                return commit_inplace(self, history)
+        return commit_inplace(self, result)
+    method.__name__ = name + "_"
     return method
 
 

@@ -1,239 +1,390 @@
 """The backward engine: one generic walk over the graph, knowing no op by name.
 
 It counts, for every node reachable from the roots, how many edges point at it, then runs nodes whose
-count has dropped to zero (so a 10,000-step chain needs no recursion).  Gradients reaching a node are
-summed per output slot; each node's input gradients are reduced to the input's shape and cast to its
-dtype (as torch's ``validate_outputs``), then passed along its ``next_functions`` edges.
+count has dropped to zero (so a 10,000-step chain needs no recursion), most recently created first
+(torch's ready queue order, AccumulateGrad before all).  For each node, as torch's engine: tensor
+hooks, ``retain_grad``, pre-hooks, the derivative, then the checks of ``validate_outputs`` (gradients
+summed back to each input's shape and cast to its dtype), anomaly checks and post-hooks.  Gradients
+reaching a node are summed per output slot.
+
+``autograd.grad`` and ``backward(inputs=...)`` run only the nodes on a path to the wanted edges;
+``grad`` captures the gradient arriving there instead of accumulating it.
 """
+import threading
 import warnings
+from heapq import heappop, heappush
+
+import numpy as np
 
 from . import grad_mode
 from .anomaly_mode import anomaly_state
-from .graph import AccumulateGrad, grad_accumulator
+from .graph import AccumulateGrad, OpNode
+
+_local = threading.local()
 
 
-def _root_edge(t):
+class _Task:
+    """The state of one ``execute`` call (torch's GraphTask)."""
+    __slots__ = ("deps", "needed", "captures", "captured", "keep_graph", "create_graph", "shared")
+
+
+def current_task():
+    """The graph task running on this thread (the innermost, for a backward started by a hook)."""
+    return getattr(_local, "task", None)
+
+
+def will_be_reached(task, t):
+    """Whether the node ``t``'s gradient enters will run (or be captured) in ``task``."""
+    if task is None:
+        return False
     fn = t._grad_fn
-    if fn is not None:
-        return fn, t._output_nr
-    return grad_accumulator(t), 0
+    if fn is None:
+        ref = t._grad_acc
+        fn = ref() if ref is not None else None
+    if fn is None or fn not in task.deps:
+        return False
+    return task.needed is None or fn in task.needed or fn in task.captures
 
 
-def _input_edge(t):
-    if t._grad_fn is not None:
-        return t._grad_fn, t._output_nr
-    if not t._requires_grad:
-        raise RuntimeError("One of the differentiated Tensors does not require grad")
-    return grad_accumulator(t), 0
+_warned_cycle = [False]
 
 
-def _add(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
+def warn_create_graph_cycle():
+    if not _warned_cycle[0]:
+        _warned_cycle[0] = True
+        warnings.warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
+                      "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+                      "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+                      ".grad fields of your parameters to None after use to break the cycle and avoid the leak.",
+                      UserWarning, stacklevel=3)
 
 
-def _n_outputs(node):
-    meta = getattr(node, "_out_meta", None)
-    return len(meta) if meta else 1
+def execute(roots, grad_roots, keep_graph, create_graph, input_edges=None, accumulate=True):
+    """Run backward from the edges ``roots`` seeded with ``grad_roots``.
 
-
-def execute(roots, grad_roots, *, keep_graph, create_graph, inputs=None, accumulate=True):
-    """Run backward from ``roots`` seeded with ``grad_roots``.
-
-    With ``inputs`` (a sequence of tensors) the gradients reaching them are returned instead of, or
-    (``accumulate=True``) as well as being accumulated into their ``.grad``; only the part of the graph
-    that leads to them runs.
+    ``input_edges`` (edges, ``(None, 0)`` for an unreachable leaf): with ``accumulate=False`` the gradients
+    arriving there are returned (``autograd.grad``); with ``accumulate=True`` only the part of the graph
+    leading to them runs (``backward(inputs=...)``).
     """
-    edges = [_root_edge(t) for t in roots]
+    task = _Task()
+    task.keep_graph = keep_graph
+    task.create_graph = create_graph
+    # arrays that may be seen outside the engine: never taken over as a leaf's .grad without a copy
+    task.shared = shared = set()
+    for g in grad_roots:
+        if g is not None:
+            shared.add(id(g._data))
 
     # dependency counts over the reachable graph
     deps = {}
-    children = {}
-    stack = [n for n, _ in edges]
-    seen = set(stack)
+    stack = []
+    for n, _ in roots:
+        if n not in deps:
+            deps[n] = 0
+            stack.append(n)
     while stack:
-        node = stack.pop()
-        nexts = [e[0] for e in node.next_functions if e[0] is not None]
-        children[node] = nexts
-        for nxt in nexts:
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                d = deps.get(nxt)
+                if d is None:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    deps[nxt] = d + 1
+    task.deps = deps
 
-    capture = None
-    needed = None
-    if inputs is not None:
-        capture = {}
-        for i, t in enumerate(inputs):
-            capture.setdefault(_input_edge(t), []).append(i)
-        targets = {n for n, _ in capture}
-        needed = _nodes_leading_to(targets, children, deps, [n for n, _ in edges])
-    captured = [None] * (len(inputs) if inputs is not None else 0)
+    captured = None
+    needed = captures = None
+    if input_edges is not None:
+        captures = {}
+        if not accumulate:
+            captured = [None] * len(input_edges)
+            for i, (n, nr) in enumerate(input_edges):
+                if n is not None:
+                    captures.setdefault(n, []).append((nr, i))
+            targets = set(captures)
+        else:
+            targets = {n for n, _ in input_edges if n is not None}
+        needed = _nodes_leading_to(targets, deps, roots, accumulate)
+    task.needed = needed
+    task.captures = captures
+    task.captured = captured
 
     buffers = {}
-    for (node, nr), g in zip(edges, grad_roots):
+    for (node, nr), g in zip(roots, grad_roots):
         buf = buffers.get(node)
         if buf is None:
-            buf = buffers[node] = [None] * _n_outputs(node)
-        buf[nr] = _add(buf[nr], g)
+            buf = buffers[node] = [None] * node._n_outputs()
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
 
-    ready = [n for n in dict.fromkeys(n for n, _ in edges) if deps.get(n, 0) == 0]
-    prev_mode = grad_mode.state.enabled
-    grad_mode.state.enabled = create_graph
+    ready = []
+    tie = 0
+    for n, _ in roots:
+        if deps[n] == 0:
+            deps[n] = -1  # queued
+            ready.append((-n._seq, tie, n))
+            tie += 1
+    ready.sort()
+
+    state = grad_mode.state
+    prev_mode = state.enabled
+    prev_task = getattr(_local, "task", None)
+    state.enabled = create_graph
+    _local.task = task
     try:
         while ready:
-            node = ready.pop()
+            node = heappop(ready)[2]
             grads = buffers.pop(node, None)
             if grads is None:
-                grads = [None] * _n_outputs(node)
-            run = needed is None or node in needed
-            if run:
-                grads = _call_tensor_hooks(node, grads)
-                if capture is not None:
-                    for nr, g in enumerate(grads):
-                        for i in capture.get((node, nr), ()):
-                            captured[i] = g
-                if isinstance(node, AccumulateGrad):
-                    if accumulate and (capture is None or (node, 0) in capture):
-                        _accumulate(node, grads[0], create_graph)
-                    input_grads = ()
-                elif capture is not None and not _leads_further(node, children, needed):
-                    input_grads = ()
-                else:
-                    input_grads = _run_node(node, grads, keep_graph)
-            else:
-                input_grads = ()
+                grads = [None] * node._n_outputs()
+            if needed is not None:
+                is_needed = node in needed
+                if not is_needed:
+                    grads = _tensor_pre_hooks(node, grads, task)
+                caps = captures.get(node)
+                if caps:
+                    for nr, i in caps:
+                        g = captured[i] = grads[nr]
+                        if g is not None:
+                            shared.add(id(g._data))
+                if not is_needed:
+                    continue
+            if type(node) is AccumulateGrad:
+                _run_accumulate(node, grads, task)
+                continue
+            if node._tensor_hooks is not None or node._retained is not None:
+                grads = _tensor_pre_hooks(node, grads, task)
+            if node._pre_hooks:
+                grads = _pre_hooks(node, grads, task)
+            out = _run_node(node, grads, task)
+            n_out = len(out)
             for i, (nxt, nr) in enumerate(node.next_functions):
                 if nxt is None:
                     continue
-                g = input_grads[i] if i < len(input_grads) else None
-                if g is not None:
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * _n_outputs(nxt)
-                    buf[nr] = _add(buf[nr], g)
+                if needed is not None and nxt not in needed and nxt not in captures:
+                    continue
+                if i < n_out:
+                    g = out[i]
+                    if g is not None:
+                        buf = buffers.get(nxt)
+                        if buf is None:
+                            if nxt._out_meta is None:
+                                buffers[nxt] = [g]
+                            else:
+                                buf = buffers[nxt] = [None] * nxt._n_outputs()
+                                buf[nr] = g
+                        else:
+                            old = buf[nr]
+                            buf[nr] = g if old is None else old + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    ready.append(nxt)
-            if accumulate and capture is not None and inputs is not None:
-                _accumulate_captured_non_leaf(node, grads, capture, inputs)
+                    heappush(ready, (-nxt._seq, tie, nxt))
+                    tie += 1
     finally:
-        grad_mode.state.enabled = prev_mode
+        state.enabled = prev_mode
+        _local.task = prev_task
     return captured
 
 
-def _leads_further(node, children, needed):
-    return any(c in needed for c in children.get(node, ()))
-
-
-def _nodes_leading_to(targets, children, deps, roots):
-    """Nodes from which some target can be reached (reverse topological sweep, no recursion)."""
+def _nodes_leading_to(targets, deps, roots, accumulate):
+    """torch's ``init_to_execute``: the nodes that must run for the wanted edges (a path leads from them to
+    a target; with ``accumulate`` the targets themselves run too).  No recursion."""
+    # reverse topological order of the reachable graph
     indeg = dict(deps)
     order = []
-    ready = [n for n in dict.fromkeys(roots) if indeg.get(n, 0) == 0]
+    ready = [n for n in dict.fromkeys(n for n, _ in roots) if indeg[n] == 0]
     while ready:
         n = ready.pop()
         order.append(n)
-        for c in children.get(n, ()):
-            indeg[c] -= 1
-            if indeg[c] == 0:
-                ready.append(c)
+        for c, _ in n.next_functions:
+            if c is not None:
+                indeg[c] -= 1
+                if indeg[c] == 0:
+                    ready.append(c)
     needed = set()
     for n in reversed(order):
-        if n in targets or any(c in needed for c in children.get(n, ())):
+        if accumulate and n in targets:
             needed.add(n)
+            continue
+        for c, _ in n.next_functions:
+            if c is not None and (c in needed or c in targets):
+                needed.add(n)
+                break
+    for n, _ in roots:
+        needed.add(n)  # the graph root always runs, as torch's
     return needed
 
 
-def _accumulate_captured_non_leaf(node, grads, capture, inputs):
-    """``backward(inputs=[non_leaf])`` fills the non-leaf's ``.grad`` like torch."""
-    if isinstance(node, AccumulateGrad):
-        return
-    for nr, g in enumerate(grads):
-        for i in capture.get((node, nr), ()):
-            t = inputs[i]
-            if g is not None:
-                t._grad = g.detach() if t._grad is None else t._grad + g.detach()
-
-
-def _call_tensor_hooks(node, grads):
-    pre = getattr(node, "_pre_hooks", None)
-    th = getattr(node, "_tensor_hooks", None)
-    retained = getattr(node, "_retained", None)
-    if th:
-        for nr, hooks in th.items():
-            g = grads[nr]
-            for hook in list(hooks.values()):
+def _tensor_pre_hooks(node, grads, task):
+    """Hooks registered on the tensors this node produced, then retain_grad (torch's order)."""
+    if type(node) is AccumulateGrad:
+        hooks = node.variable._hooks
+        if hooks:
+            g = grads[0]
+            _share(grads, task)
+            for hook in tuple(hooks.values()):
                 new = hook(g)
                 if new is not None:
-                    g = new
+                    g = _check_hook_result(new, g, hook)
+                    task.shared.add(id(g._data))
+            grads[0] = g
+        return grads
+    th = node._tensor_hooks
+    if th:
+        _share(grads, task)
+        for nr, hooks in th.items():
+            g = grads[nr]
+            for hook in tuple(hooks.values()):
+                new = hook(g)
+                if new is not None:
+                    g = _check_hook_result(new, g, hook)
+                    task.shared.add(id(g._data))
             grads[nr] = g
+    retained = node._retained
     if retained:
         for nr, ref in retained.items():
             t = ref()
             g = grads[nr]
             if t is not None and g is not None:
-                t._grad = g.detach().clone() if t._grad is None else t._grad + g.detach()
-    if pre:
-        for hook in list(pre.values()):
-            new = hook(tuple(grads))
-            if new is not None:
-                grads = list(new)
+                t._grad = g.clone() if t._grad is None else t._grad + g
     return grads
 
 
-def _run_node(node, grads, keep_graph):
-    from .._tensor import _zeros_for_output
-    if any(g is None for g in grads):
-        if all(g is None for g in grads):
-            return ()
-        grads = [g if g is not None else _zeros_for_output(node, i) for i, g in enumerate(grads)]
-    out = node.apply(*grads)
-    if type(out) is not tuple:
-        out = (out,) if not isinstance(out, list) else tuple(out)
+def _check_hook_result(new, old, hook):
+    """torch's ``check_single_result``: a tensor hook must return a tensor of the same size and type."""
+    from .._tensor import Tensor
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if old is not None:
+        name = getattr(hook, "__name__", type(hook).__name__)
+        if new._data.dtype != old._data.dtype or type(new._data) is not type(old._data):
+            raise RuntimeError(f"hook '{name}' has changed the type of value (was {_type_str(old)} got "
+                               f"{_type_str(new)})")
+        if new._data.shape != old._data.shape:
+            raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return new
+
+
+def _type_str(t):
+    from .._errors import scalar_type_name
+    prefix = "torch." if t.device.type == "cpu" else "torch.cuda."
+    return f"{prefix}{scalar_type_name(t.dtype)}Tensor"
+
+
+def _share(grads, task):
+    """Tensors handed to user hooks may be kept by them: never take their memory over as a .grad."""
+    for g in grads:
+        if g is not None:
+            task.shared.add(id(g._data))
+
+
+def _pre_hooks(node, grads, task):
+    _share(grads, task)
+    for hook in tuple(node._pre_hooks.values()):
+        new = hook(tuple(grads))
+        if new is not None:
+            grads = list(new)
+            for g in grads:
+                if g is not None:
+                    task.shared.add(id(g._data))
+    return grads
+
+
+def _run_accumulate(node, grads, task):
+    if node.variable._hooks:
+        grads = _tensor_pre_hooks(node, grads, task)
+    if node._pre_hooks:
+        grads = _pre_hooks(node, grads, task)
+    accumulate_grad(node.variable, grads[0], task.create_graph, task.shared)
+    hooks = node._hooks
+    if hooks:
+        _share(grads, task)
+        for hook in tuple(hooks.values()):
+            hook((), tuple(grads))
+
+
+def _run_node(node, grads, task):
+    """Apply the derivative, then torch's output checks, anomaly checks and post-hooks."""
+    if anomaly_state.enabled:
+        try:
+            out = node._engine_apply(grads)
+        except Exception:
+            _warn_anomaly(node)
+            raise
+    else:
+        out = node._engine_apply(grads)
+    if not isinstance(node, OpNode):
+        for g in out:
+            if g is not None:
+                task.shared.add(id(g._data))
+    elif len(out) > 1:
+        _mark_repeated(out, task.shared)
     meta = node._in_meta
     if meta is not None:
         out = _validate(node, out, meta)
-    if anomaly_state.enabled:
+    if anomaly_state.enabled and anomaly_state.check_nan:
         _check_nan(node, out)
-    hooks = getattr(node, "_hooks", None)
+    hooks = node._hooks
     if hooks:
-        for hook in list(hooks.values()):
-            new = hook(out, tuple(grads))
+        _share(out, task)
+        _share(grads, task)
+        for hook in tuple(hooks.values()):
+            new = hook(tuple(out), tuple(grads))
             if new is not None:
                 out = tuple(new)
-    if not keep_graph:
-        release = getattr(node, "_release", None)
-        if release is not None:
-            release()
+                for g in out:
+                    if g is not None:
+                        task.shared.add(id(g._data))
+    if not task.keep_graph:
+        node._release()
     return out
+
+
+def _mark_repeated(out, shared):
+    """An array sent along two edges (``AddBackward0`` returns ``(g, g)``) must not become two leaves' .grad."""
+    ids = [id(g._data) for g in out if g is not None]
+    if len(ids) > 1 and len(set(ids)) != len(ids):
+        seen = set()
+        for i in ids:
+            if i in seen:
+                shared.add(i)
+            seen.add(i)
 
 
 def _validate(node, grads, meta):
-    """Reduce broadcast gradients to the input's shape and cast to its dtype."""
+    """torch's ``validate_outputs``: count, then reduce broadcast gradients to the input's shape and cast."""
     if len(grads) != len(meta):
-        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
-                           f"(expected {len(meta)}, got {len(grads)})")
-    out = list(grads)
-    for i, (g, m) in enumerate(zip(grads, meta)):
+        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected "
+                           f"{len(meta)}, got {len(grads)})")
+    out = None
+    for i, g in enumerate(grads):
+        m = meta[i]
         if g is None or m is None:
             continue
         shape, dt = m
-        if g._data.shape != shape:
-            try:
-                g = g.sum_to_size(shape)
-            except RuntimeError:
+        a = g._data
+        if a.shape != shape:
+            if not _expandable(shape, a.shape):
                 raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
-                                   f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
+                                   f"{list(a.shape)} but expected shape compatible with {list(shape)}")
+            g = g.sum_to_size(shape)
         if g._data.dtype != dt:
             g = g.to(_dtype_of(dt))
-        out[i] = g
-    return out
+        if g is not grads[i]:
+            if out is None:
+                out = list(grads)
+            out[i] = g
+    return grads if out is None else out
+
+
+def _expandable(shape, to):
+    if len(shape) > len(to):
+        return False
+    for s, t in zip(reversed(shape), reversed(to)):
+        if s != t and s != 1:
+            return False
+    return True
 
 
 def _dtype_of(np_dtype):
@@ -241,41 +392,80 @@ def _dtype_of(np_dtype):
     return from_numpy_dtype(np_dtype)
 
 
+def _warn_anomaly(node):
+    tb = node._anomaly
+    if tb:
+        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{tb}",
+                      UserWarning, stacklevel=4)
+
+
 def _check_nan(node, grads):
     for i, g in enumerate(grads):
-        if g is not None and g.is_floating_point() and bool(g.isnan().any()):
-            tb = getattr(node, "_anomaly", None)
-            if tb:
-                warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the "
-                              f"error:\n{tb}", stacklevel=2)
+        if g is not None and g._data.dtype.kind in "fc" and bool(np.isnan(g._data).any()):
+            _warn_anomaly(node)
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 
-def _accumulate(acc, grad, create_graph):
-    t = acc.variable
-    if grad is None:
+def accumulate_grad(t, grad, create_graph, shared=()):
+    """torch's ``AccumulateGrad``: add ``grad`` into leaf ``t``'s ``.grad``, then run its post-accumulate hooks.
+
+    The first gradient is taken over without a copy when nothing else can see its array; later ones are
+    added in place (out of place, recording the graph, under ``create_graph``).
+    """
+    if grad is None or not t._requires_grad:
         return
-    hooks = t._hooks
-    if hooks:
-        for hook in list(hooks.values()):
-            new = hook(grad)
-            if new is not None:
-                grad = new
-    if grad._data.shape != t._data.shape:
-        grad = grad.sum_to_size(t.shape)
-    if grad._data.dtype != t._data.dtype:
+    a = grad._data
+    va = t._data
+    if a.shape != va.shape:
+        grad = grad.sum_to_size(va.shape)
+        a = grad._data
+    if a.dtype != va.dtype:
         grad = grad.to(t.dtype)
+        a = grad._data
     old = t._grad
     if old is None:
         if create_graph:
-            t._grad = grad
+            t._grad = _copy_with_graph(t, grad)
+        elif (a.base is None and a.flags.writeable and id(a) not in shared and type(a) is type(va)
+              and (a.flags.c_contiguous if va.flags.c_contiguous else a.strides == va.strides)):
+            t._grad = _wrap_like(a)
         else:
-            t._grad = grad.detach()._owned_copy()
+            t._grad = _wrap_like(_copy_layout(a, va))
     elif create_graph or grad_mode.state.enabled:
         t._grad = old + grad
     else:
-        old._accumulate_(grad)
+        o = old._data
+        if o.flags.writeable:
+            o += a
+            old._bump()
+        else:
+            old._data = o + a
     post = t._post_acc_hooks
     if post:
-        for hook in list(post.values()):
+        for hook in tuple(post.values()):
             hook(t)
+
+
+def _wrap_like(a):
+    # rebinds itself to ember._tensor._wrap on first use (that module imports this one)
+    global _wrap_like
+    from .._tensor import _wrap as _wrap_like
+    return _wrap_like(a)
+
+
+def _copy_layout(a, like):
+    """A copy of ``a`` laid out like ``like`` (torch's gradient layout contract)."""
+    if like.flags.c_contiguous:
+        return a.copy(order="C")
+    out = np.empty_like(like) if type(like) is np.ndarray else like.copy()
+    out[...] = a
+    return out
+
+
+def _copy_with_graph(t, grad):
+    """The first gradient under create_graph: a copy that records ``CopyBackwards`` (as torch's clone)."""
+    from .._tensor import _wrap
+    out = _wrap(_copy_layout(grad._data, t._data))
+    if grad._requires_grad:
+        out.copy_(grad)
+    return out

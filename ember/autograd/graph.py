@@ -1,14 +1,20 @@
-"""Graph nodes (``torch.autograd.graph.Node``).
+"""Graph nodes (``torch.autograd.graph``): ``Node``, ``GradientEdge``, hooks on nodes and tensors.
 
 A node is made when an op runs on inputs that require grad.  It records the op's ``next_functions``
-edges, what the derivative needs (saved inputs, saved output, non-tensor args) and the input
-metadata used to reduce broadcast gradients.  Every primitive gets its own Node subclass named like
-torch's (``MulBackward0``), so ``repr(t.grad_fn)`` reads exactly as in torch.
+edges, what the derivative needs (saved inputs, saved output, non-tensor args) and the input metadata
+used to reduce broadcast gradients.  Every primitive gets its own Node subclass named like torch's
+(``MulBackward0``), so ``repr(t.grad_fn)`` reads exactly as in torch.  Nodes are numbered in creation
+order (``_sequence_nr()``); the engine runs the most recent ready node first, as torch's does.
+
+Nodes never hold the tensors they produce: a saved output is kept as its array and rebuilt on
+unpacking, so graphs are freed by reference counting alone (no cycles between nodes and tensors).
 """
 import itertools
-import weakref
+import re
+from collections import namedtuple
 
-from .. import _errors
+__all__ = ["Node", "GradientEdge", "get_gradient_edge", "increment_version", "register_multi_grad_hook",
+           "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "allow_mutation_on_saved_tensors"]
 
 _sequence = itertools.count()
 
@@ -16,16 +22,14 @@ _sequence = itertools.count()
 class RemovableHandle:
     """Returned by every ``register_*_hook``; ``remove()`` unregisters (``torch.utils.hooks.RemovableHandle``)."""
     _ids = itertools.count()
-    __slots__ = ("_dict_ref", "id")
+    __slots__ = ("_hooks_dict", "id")
 
     def __init__(self, hooks_dict):
-        self._dict_ref = weakref.ref(hooks_dict)
+        self._hooks_dict = hooks_dict
         self.id = next(RemovableHandle._ids)
 
     def remove(self):
-        d = self._dict_ref()
-        if d is not None:
-            d.pop(self.id, None)
+        self._hooks_dict.pop(self.id, None)
 
     def __enter__(self):
         return self
@@ -34,85 +38,151 @@ class RemovableHandle:
         self.remove()
 
 
+def _add_hook(d, fn):
+    h = RemovableHandle(d)
+    d[h.id] = fn
+    return h
+
+
 class Node:
-    """Base of every backward node. ``apply(*grads)`` maps output grads to input grads."""
-    __slots__ = ("next_functions", "_seq", "_hooks", "_pre_hooks", "_tensor_hooks", "_retained", "_in_meta",
-                 "__weakref__", "metadata_")
+    """Base of every backward node (``torch.autograd.graph.Node``).
+
+    Calling a node (``grad_fn(*grads)``) runs its derivative on the given output gradients.  Hooks:
+    ``register_prehook(fn(grad_outputs))`` before it runs, ``register_hook(fn(grad_inputs,
+    grad_outputs))`` after; either may return replacements.
+    """
+    __slots__ = ("next_functions", "_seq", "_in_meta", "__weakref__", "__dict__")
+    # set per node only when used (they live in the instance dict then)
+    _hooks = None
+    _pre_hooks = None
+    _tensor_hooks = None  # {output_nr: {id: hook}}: hooks registered on the non-leaf tensors it produced
+    _retained = None      # {output_nr: weakref to a tensor that called retain_grad()}
+    _out_meta = None      # ((shape, numpy dtype), ...) of the outputs of a multi-output node
+    _anomaly = None       # the forward traceback, recorded under detect_anomaly
 
     def name(self):
         return type(self).__name__
 
     @property
     def metadata(self):
-        try:
-            return self.metadata_
-        except AttributeError:
-            self.metadata_ = {}
-            return self.metadata_
+        d = self.__dict__.get("metadata_")
+        if d is None:
+            d = self.__dict__["metadata_"] = {}
+        return d
+
+    @property
+    def requires_grad(self):
+        return True
 
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` after this node runs; may return replacement grad_inputs."""
-        if getattr(self, "_hooks", None) is None:
+        if self._hooks is None:
             self._hooks = {}
-        h = RemovableHandle(self._hooks)
-        self._hooks[h.id] = fn
-        return h
+        return _add_hook(self._hooks, fn)
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` before this node runs; may return replacement grad_outputs."""
-        if getattr(self, "_pre_hooks", None) is None:
+        if self._pre_hooks is None:
             self._pre_hooks = {}
-        h = RemovableHandle(self._pre_hooks)
-        self._pre_hooks[h.id] = fn
-        return h
+        return _add_hook(self._pre_hooks, fn)
 
     def _sequence_nr(self):
-        return getattr(self, "_seq", 0)
+        return self._seq
+
+    def _set_sequence_nr(self, n):
+        self._seq = n
+
+    def _n_outputs(self):
+        meta = self._out_meta
+        return len(meta) if meta else 1
+
+    def _release(self):
+        """Free what was saved for backward (after a backward without ``retain_graph``)."""
+
+    def _engine_apply(self, grads):
+        """The derivative as the engine calls it: a tuple with one gradient (or None) per input."""
+        out = self.apply(*grads)
+        return out if type(out) is tuple else tuple(out) if isinstance(out, list) else (out,)
 
     def __call__(self, *grads):
         return self.apply(*grads)
 
 
+def _strip_backward(name):
+    return re.sub(r"Backward\d*$", "", name)
+
+
+def raise_modified(data, version, expected, fn_name, output_nr):
+    """torch's error for a saved tensor (array ``data``, counter ``version``) changed in place after saving."""
+    from .. import _errors
+    from .anomaly_mode import anomaly_state
+    where = f", which is output {output_nr} of {_strip_backward(fn_name)}," if fn_name is not None else ""
+    if anomaly_state.enabled:
+        hint = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. The "
+                "variable in question was changed in there or anywhere later. Good luck!")
+    else:
+        hint = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    raise RuntimeError(f"one of the variables needed for gradient computation has been modified by an inplace "
+                       f"operation: [{_errors.type_name(data)}]{where} is at version {version[0]}; expected "
+                       f"version {expected} instead. {hint}")
+
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+          "if you need to access saved tensors after calling backward.")
+
+
 class OpNode(Node):
     """Node of a primitive op: the derivative lives on the primitive, the saved state here."""
-    __slots__ = ("_prim", "args", "_saved", "_saved_ver", "_out", "_out_ver", "_out_meta", "_freed", "_anomaly")
+    __slots__ = ("_prim", "args", "_saved", "_saved_ver", "_out", "_out_ver", "_freed")
 
-    def _check_alive(self):
-        if self._freed:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved tensors "
-                "after they have already been freed). Saved intermediate values of the graph are freed when "
-                "you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
-                "through the graph a second time or if you need to access saved tensors after calling "
-                "backward.")
+    def __init__(self):
+        self._seq = next(_sequence)
 
     @property
     def saved(self):
         """The saved inputs, checked against the version they had when saved."""
-        self._check_alive()
+        if self._freed:
+            raise RuntimeError(_FREED)
         saved = self._saved
         for t, v in zip(saved, self._saved_ver):
-            if t is not None and t._version is not None and t._version[0] != v:
-                _errors.raise_modified_inplace(t, self, v)
+            ver = getattr(t, "_version", None)  # inputs may be Python scalars
+            if ver is not None and ver[0] != v:
+                fn = t.grad_fn  # the property: a view's history is re-created after in-place changes
+                raise_modified(t._data, ver, v, fn.name() if fn is not None else None, t._output_nr)
         return saved
 
     @property
     def output(self):
         """The saved output, rebuilt as a tensor whose grad_fn is this node (so create_graph works)."""
-        self._check_alive()
+        if self._freed:
+            raise RuntimeError(_FREED)
         arr, ver = self._out, self._out_ver
         if ver is not None and ver[0][0] != ver[1]:
-            from .._tensor import Tensor
-            raise RuntimeError(
-                f"one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [{_errors.type_name(arr)}] is at version {ver[0][0]}; expected version {ver[1]} "
-                f"instead. Hint: the backtrace further above shows the operation that failed to compute its "
-                f"gradient. The variable in question was changed in there or anywhere later. Good luck!")
+            raise_modified(arr, ver[0], ver[1], self.name(), 0)
         from .._tensor import _make_output
         return _make_output(arr, self)
 
     def apply(self, *grads):
         return self._prim.bwd(self, *grads)
+
+    def _engine_apply(self, grads):
+        # derivatives are written for defined gradients: all missing -> none flow on; some -> zeros
+        if len(grads) == 1:
+            if grads[0] is None:
+                return (None,) * len(self.next_functions)
+        else:
+            missing = [i for i, g in enumerate(grads) if g is None]
+            if missing:
+                if len(missing) == len(grads):
+                    return (None,) * len(self.next_functions)
+                from .._tensor import _zeros_for_output
+                for i in missing:
+                    grads[i] = _zeros_for_output(self, i)
+        out = self._prim.bwd(self, *grads)
+        return out if type(out) is tuple else tuple(out) if isinstance(out, list) else (out,)
 
     def _release(self):
         self._saved = ()
@@ -127,14 +197,19 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         self.variable = variable
         self.next_functions = ()
-        self._seq = 1 << 62
+        self._seq = (1 << 64) - 1  # torch's UINT64_MAX: runs first among ready nodes
+        self._in_meta = None
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
 
     def apply(self, grad):
-        raise RuntimeError("AccumulateGrad is applied by the engine")
+        from .engine import accumulate_grad
+        accumulate_grad(self.variable, grad, False)
+        return ()
 
 
-class GraphRoot(Node):
-    __slots__ = ()
+AccumulateGrad.__module__ = "builtins"  # repr as torch: <AccumulateGrad object at 0x...>
 
 
 def grad_accumulator(t):
@@ -142,6 +217,7 @@ def grad_accumulator(t):
     ref = t._grad_acc
     acc = ref() if ref is not None else None
     if acc is None:
+        import weakref
         acc = AccumulateGrad(t)
         t._grad_acc = weakref.ref(acc)
     return acc
@@ -157,5 +233,122 @@ def node_type(name):
         cls = type(name, (OpNode,), {"__slots__": ()})
         cls.__module__ = "builtins"  # repr as torch: <MulBackward0 object at 0x...>
         cls.__qualname__ = name
+        if name in ("CopySlices", "CopyBackwards", "GraphRoot", "Error", "DelayedError", "Identity"):
+            cls.name = lambda self, _n="torch::autograd::" + name: _n
         _node_types[name] = cls
     return cls
+
+
+# ----------------------------------------------------------------------------------------------------
+# gradient edges and multi-tensor hooks
+
+class GradientEdge(namedtuple("GradientEdge", ("node", "output_nr"))):
+    """``torch.autograd.graph.GradientEdge``: where a tensor's gradient enters the graph.
+
+    May stand in for a tensor in ``autograd.grad``'s ``inputs`` and ``outputs``."""
+    __slots__ = ()
+
+
+GradientEdge.__module__ = "torch.autograd.graph"
+
+
+def get_gradient_edge(tensor):
+    """The edge a tensor's gradient flows into: ``(grad_fn, output_nr)``, or the leaf's AccumulateGrad."""
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require "
+                           "gradients")
+    fn = tensor.grad_fn
+    if fn is None:
+        return GradientEdge(grad_accumulator(tensor), 0)
+    return GradientEdge(fn, tensor.output_nr)
+
+
+def increment_version(tensor):
+    """Bump the version counter(s) as an in-place op would (``torch.autograd.graph.increment_version``)."""
+    from .._tensor import Tensor
+    for t in ((tensor,) if isinstance(tensor, Tensor) else tensor):
+        t._bump()
+
+
+class _MultiHandle:
+    __slots__ = ("handles",)
+
+    def __init__(self, handles):
+        self.handles = handles
+
+    def remove(self):
+        for h in self.handles:
+            h.remove()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """``torch.autograd.graph.register_multi_grad_hook``.
+
+    mode "all": after the gradients of all ``tensors`` that take part in a backward are computed,
+    ``fn(grads)`` runs once with one entry per tensor (None for those not reached).  mode "any":
+    ``fn(grad)`` runs once per backward, with the first of those gradients computed.
+    """
+    from . import engine
+    if mode not in ("all", "any"):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    tensors = tuple(tensors)
+    if mode == "any":
+        fired = {"task": None}
+
+        def any_hook(grad):
+            task = engine.current_task()
+            if fired["task"] is not task:
+                fired["task"] = task
+                fn(grad)
+        return _MultiHandle(tuple(t.register_hook(any_hook) for t in tensors if t.requires_grad))
+
+    state = {"task": None, "grads": None, "left": 0}
+
+    def start(task):
+        state["task"] = task
+        state["grads"] = [None] * len(tensors)
+        state["left"] = sum(1 for t in tensors if t.requires_grad and engine.will_be_reached(task, t))
+
+    def make_hook(i):
+        def hook(grad):
+            task = engine.current_task()
+            if state["task"] is not task:
+                start(task)
+            state["grads"][i] = grad
+            state["left"] -= 1
+            if state["left"] == 0:
+                grads, state["grads"] = state["grads"], None
+                fn(tuple(grads))
+        return hook
+
+    return _MultiHandle(tuple(t.register_hook(make_hook(i)) for i, t in enumerate(tensors) if t.requires_grad))
+
+
+class _NotSupported:
+    """Saved-tensor hooks act where every op saves its inputs; ember does not route saving through them."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(f"ember: torch.autograd.graph.{type(self).__name__} (hooks on saved tensors) is "
+                                  f"not implemented")
+
+
+class saved_tensors_hooks(_NotSupported):
+    pass
+
+
+class save_on_cpu(_NotSupported):
+    pass
+
+
+class disable_saved_tensors_hooks(_NotSupported):
+    pass
+
+
+class allow_mutation_on_saved_tensors(_NotSupported):
+    pass
