@@ -54,6 +54,8 @@ def apply(prim, inputs, args=(), cast=None):
     grad = False
     for x in inputs:
         if type(x) is Tensor or isinstance(x, Tensor):
+            if x._base is not None and x._view_ver != x._version[0]:
+                refresh_view(x)
             d = x._data
             if cast is not None and d.dtype != cast:
                 d = d.astype(cast)
@@ -94,10 +96,14 @@ def apply(prim, inputs, args=(), cast=None):
 
 def apply_binary(prim, a, b, cast):
     """``apply`` specialised for an elementwise binary op on a tensor ``a`` and a tensor or scalar ``b``."""
+    if a._base is not None and a._view_ver != a._version[0]:
+        refresh_view(a)
     x = a._data
     if cast is not None and x.dtype != cast:
         x = x.astype(cast)
     if type(b) is Tensor or isinstance(b, Tensor):
+        if b._base is not None and b._view_ver != b._version[0]:
+            refresh_view(b)
         y = b._data
         if cast is not None and y.dtype != cast:
             y = y.astype(cast)
@@ -189,7 +195,9 @@ def _link_view(view, base):
     if base._version is None:
         base._version = [0]
     view._version = base._version
+    view._view_ver = base._version[0]
     view._base = base._base if base._base is not None else base
 
 
+from ._ops.views import refresh_view  # noqa: E402
 from ._tensor import Tensor, _new, _wrap  # noqa: E402  (Tensor imports nothing from here at import time)

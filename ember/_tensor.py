@@ -50,6 +50,7 @@ class Tensor:
     _hooks = None
     _post_acc_hooks = None
     _retains_grad = False
+    _view_ver = 0  # the version at which a view's grad_fn was last valid (see views.refresh_view)
 
     def __new__(cls, *args, **kwargs):
         # legacy constructor: Tensor(2, 3) is uninitialised of the default dtype, Tensor(data) copies data
@@ -192,9 +193,16 @@ class Tensor:
         return self._data.shape[0]
 
     # ------------------------------------------------------------------ autograd state
+    def _fresh(self):
+        """Rebuild a stale view's history first (its base was modified in place since it was made)."""
+        if self._base is not None and self._view_ver != self._version[0]:
+            from ._ops.views import refresh_view
+            refresh_view(self)
+        return self
+
     @property
     def requires_grad(self):
-        return self._requires_grad
+        return self._fresh()._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value):
@@ -236,11 +244,11 @@ class Tensor:
 
     @property
     def grad_fn(self):
-        return self._grad_fn
+        return self._fresh()._grad_fn
 
     @property
     def is_leaf(self):
-        return self._grad_fn is None
+        return self._fresh()._grad_fn is None
 
     @property
     def output_nr(self):

@@ -805,8 +805,6 @@ def test_floor_divide_inplace_has_no_derivative():
     same_error(lambda m: (leaf(m) * 1).floor_divide_(2.0).sum().backward())
 
 
-@pytest.mark.xfail(strict=True, reason="needs the view's grad_fn refreshed when ops read it (_prim.apply); "
-                                      "see views.refresh_view")
 def test_stale_view_of_modified_base_after_view_inplace():
     # a view rebased by an in-place op on it follows later in-place changes of its base
     def f(m):
