@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
+from .views import EXPAND
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd import grad_mode
@@ -67,6 +68,8 @@ def _unsq(t, dims):
 
 def _expand_back(g, shape, dims, keepdim):
     """Broadcast a reduced gradient back over the reduced dims of the input."""
+    if g._data.ndim == 0:
+        return apply(EXPAND, (g,), (shape,))  # a full reduction's 0-d gradient broadcasts directly
     return (g if keepdim else _unsq(g, dims)).expand(shape)
 
 
@@ -167,8 +170,12 @@ def evenly_distribute(g, x, value):
 
 def _sum_fwd(a, dims, keepdim, out_dt):
     acc = _float_acc(out_dt)
-    r = a.sum(axis=dims, keepdims=keepdim, dtype=acc)
+    r = _add_reduce(a, axis=dims, dtype=acc, keepdims=keepdim)
     return r if acc == out_dt else r.astype(out_dt)
+
+
+_add_reduce = np.add.reduce
+_ALL_DIMS = [tuple(range(n)) for n in range(65)]
 
 
 def _sum_grad(ctx, g):
@@ -191,6 +198,8 @@ def _sum_dtypes(npd, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """``torch.sum``: over all dims, or ``dim`` (int or tuple); ints/bools accumulate in int64."""
     a = input._data
+    if dim is None and dtype is None and out is None and a.dtype.kind == "f" and a.dtype not in _LOW:
+        return apply(SUM_ALL, (input,), (_ALL_DIMS[a.ndim], keepdim, a.dtype))
     dims = _dims(dim, a.ndim)
     cast, out_dt = _sum_dtypes(a.dtype, dtype)
     r = apply(SUM_ALL if dim is None else SUM, (input,), (dims, keepdim, out_dt), cast)
