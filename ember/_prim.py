@@ -68,6 +68,9 @@ def apply(prim, inputs, args=(), cast=None):
         out = prim.fwd(*arrays, *args) if args else prim.fwd(*arrays)
     except ValueError as e:
         raise _shape_error(e, arrays) from None
+    except TypeError:
+        _check_same_device(arrays)
+        raise
     grad = grad and _state.enabled
     if prim.nout == 1:
         if cast is not None and out.dtype != cast:
@@ -115,6 +118,9 @@ def apply_binary(prim, a, b, cast):
         out = prim.fwd(x, y)
     except ValueError as e:
         raise _shape_error(e, (x, y)) from None
+    except TypeError:
+        _check_same_device((x, y))
+        raise
     if cast is not None and out.dtype != cast:
         out = out.astype(cast)
     t = _new(Tensor)
@@ -127,6 +133,15 @@ def apply_binary(prim, a, b, cast):
         t._grad_fn = None
         t._requires_grad = False
     return t
+
+
+def _check_same_device(arrays):
+    """torch's error for operands on different devices (NumPy and CuPy arrays refuse to mix)."""
+    from ._device import device_of_array
+    devs = list(dict.fromkeys(str(device_of_array(a)) for a in arrays if hasattr(a, "shape")))
+    if len(devs) > 1:
+        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{devs[-1]} and {devs[0]}!")
 
 
 def _shape_error(err, arrays):
