@@ -46,6 +46,7 @@ from ._ops.reduction import sum, max, min, any, all  # noqa: E402,F401
 from ._ops.creation import range, complex  # noqa: E402,F401
 from ._storage import UntypedStorage, TypedStorage  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
+from .utils import dlpack as _dlpack  # noqa: E402,F401  (gives Tensor __dlpack__ for np/torch.from_dlpack)
 from ._ops.conv import *  # noqa: E402,F401,F403
 
 
@@ -169,7 +170,7 @@ def __getattr__(name):
         globals()[name] = value
         return value
     # torch.relu, torch.softmax, torch.dropout, ... live with nn.functional (loaded on first use)
-    if not name.startswith("__"):
+    if not name.startswith("_"):
         from .nn.functional import TORCH_FUNCTIONS
         if name in TORCH_FUNCTIONS:
             globals()[name] = TORCH_FUNCTIONS[name]

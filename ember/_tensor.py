@@ -35,7 +35,7 @@ class Size(tuple):
         return Size(tuple.__add__(self, tuple(other)))
 
     def __reduce__(self):
-        return (Size, (tuple(self),))
+        return (_size, (tuple(self),))
 
 
 class Tensor:
@@ -474,6 +474,11 @@ class Tensor:
 
 Tensor.__module__ = "torch"
 Size.__module__ = "torch"
+
+
+def _size(dims):
+    """Unpickle a Size (its ``__module__`` reads "torch" for printing, so pickle needs this helper)."""
+    return Size(dims)
 
 
 def _init(t, arr):

@@ -58,22 +58,12 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce_ex__(self, proto):
-        state = self.__dict__
+        # torch's form; the state is the user's attributes only (not ember's grad/hook bookkeeping)
+        from .._utils import _get_obj_state, _rebuild_parameter, _rebuild_parameter_with_state
+        state = _get_obj_state(self)
         if not state:
             return _rebuild_parameter, (self.data, self.requires_grad, OrderedDict())
-        return _rebuild_parameter_with_state, (self.data, self.requires_grad, OrderedDict(), dict(state))
-
-
-def _rebuild_parameter(data, requires_grad, backward_hooks):
-    """Unpickle a Parameter (hooks are never serialized; ``torch._utils._rebuild_parameter``)."""
-    return Parameter(data, requires_grad)
-
-
-def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
-    param = Parameter(data, requires_grad)
-    for k, v in state.items():
-        setattr(param, k, v)
-    return param
+        return _rebuild_parameter_with_state, (self.data, self.requires_grad, OrderedDict(), state)
 
 
 class UninitializedTensorMixin:
