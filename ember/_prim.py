@@ -185,6 +185,10 @@ def _record(prim, inputs, args, out, result):
     node.next_functions = tuple(edges)
     node._in_meta = tuple(meta)
     if prim.save_inputs:
+        if prim.save_inputs == "other":
+            # a product's derivative for one operand needs only the other (as torch saves them)
+            a, b = inputs
+            inputs = (a if edges[1][0] is not None else None, b if edges[0][0] is not None else None)
         node._saved = inputs
         node._saved_ver = tuple(x._version[0] if isinstance(x, Tensor) and x._version is not None else 0
                                 for x in inputs)

@@ -501,6 +501,8 @@ class _PicklerMixin:
         t = type(obj)
         if t is D.dtype or t is _StorageType:
             return obj.name  # GLOBAL torch.float32, torch.FloatStorage, torch.storage.UntypedStorage
+        if t is Size:
+            return Size, (tuple(obj),)  # GLOBAL torch.Size, as torch writes it
         if not isinstance(obj, Tensor):
             return NotImplemented
         from .nn.parameter import Parameter

@@ -184,7 +184,7 @@ def _weight_grad_shifted(x, gout, geo, w_shape):
     for offset in np.ndindex(*geo.kernel):
         start = sum(k * d * st for k, d, st in zip(offset, geo.dilation, strides))
         part = np.matmul(gf, flat[:, :, start:start + length].transpose(0, 2, 1))
-        gw[(slice(None), slice(None)) + offset] = part.sum(0) if n > 1 else part[0]
+        gw[(slice(None), slice(None)) + offset] = part.sum(0) if n != 1 else part[0]
     return gw.reshape(w_shape)
 
 
@@ -206,12 +206,28 @@ def _conv_weight_grad_fwd(x, gout, geo, w_shape):
     return gw.reshape(w_shape)
 
 
+def _add_bias(out, b):
+    return out if b is None else out + b.reshape((1, -1) + (1,) * (out.ndim - 2)).astype(out.dtype, copy=False)
+
+
+def _bias_grad(ctx, g):
+    return g.sum((0,) + tuple(range(2, g.dim()))) if ctx.next_functions[2][0] is not None else None
+
+
 def _conv_grad(ctx, g):
-    x, w = ctx.saved
+    x, w = ctx.saved[:2]
     geo = ctx.args[0]
     gx = conv_input_grad(g, w, geo) if ctx.next_functions[0][0] is not None else None
     gw = conv_weight_grad(x, g, geo, w.shape) if ctx.next_functions[1][0] is not None else None
-    return gx, gw
+    return gx, gw, _bias_grad(ctx, g)
+
+
+def _conv_transpose_grad(ctx, g):
+    x, w = ctx.saved[:2]
+    geo = ctx.args[0]
+    gx = conv(g, w, geo) if ctx.next_functions[0][0] is not None else None
+    gw = conv_weight_grad(g, x, geo, w.shape) if ctx.next_functions[1][0] is not None else None
+    return gx, gw, _bias_grad(ctx, g)
 
 
 def _input_grad_grad(ctx, gg):
@@ -230,15 +246,19 @@ def _weight_grad_grad(ctx, gg):
     return d_x, d_g
 
 
-CONV = Primitive("ConvolutionBackward0", _conv_fwd, _conv_grad, save_inputs=True)
+# the layers' ops (bias folded in, as torch's ConvolutionBackward0 node); the two backward primitives below
+CONV = Primitive("ConvolutionBackward0", lambda x, w, b, geo: _add_bias(_conv_fwd(x, w, geo), b), _conv_grad,
+                 save_inputs=True)
+CONV_TRANSPOSE = Primitive("ConvolutionBackward0", lambda x, w, b, geo: _add_bias(_conv_input_grad_fwd(x, w, geo), b),
+                           _conv_transpose_grad, save_inputs=True)
 CONV_INPUT_GRAD = Primitive("ConvolutionBackwardBackward0", _conv_input_grad_fwd, _input_grad_grad,
                             save_inputs=True)
 CONV_WEIGHT_GRAD = Primitive("ConvolutionBackwardBackward0", _conv_weight_grad_fwd, _weight_grad_grad,
                              save_inputs=True)
 
 
-def conv(x, w, geo):
-    return apply(CONV, (x, w), (geo,))
+def conv(x, w, geo, b=None):
+    return apply(CONV, (x, w, b), (geo,))
 
 
 def conv_input_grad(g, w, geo):
@@ -305,6 +325,9 @@ def _convnd(nd, name):
                 left = tuple(t // 2 for t in total)
                 extra = [t - 2 * lt for t, lt in zip(total, left)]
                 if any(extra):
+                    import warnings
+                    warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                                  "zero-padded copy of the input be created", UserWarning, stacklevel=2)
                     from .padding import pad
                     pads = []
                     for e in reversed(extra):
@@ -312,7 +335,7 @@ def _convnd(nd, name):
                     x = pad(x, pads)
                 padding = left
             else:
-                raise ValueError(f"Invalid padding string '{padding}', should be one of ['valid', 'same']")
+                raise RuntimeError(f"Invalid padding string: '{padding}'")
         padding = _tuple(padding, nd, "padding")
         in_size = tuple(x.shape[2:])
         geo = Geometry(stride, padding, dilation, groups, in_size, kernel)
@@ -321,9 +344,7 @@ def _convnd(nd, name):
                                f"({' x '.join(str(i + 2 * p) for i, p in zip(in_size, padding))}). Kernel size: "
                                f"({' x '.join(str(d * (k - 1) + 1) for d, k in zip(dilation, kernel))}). Kernel size "
                                f"can't be greater than actual input size")
-        out = conv(x, weight, geo)
-        if bias is not None:
-            out = out + bias.reshape((1, -1) + (1,) * nd)
+        out = conv(x, weight, geo, bias)
         return out.squeeze(0) if unbatched else out
     convnd.__name__ = name
     convnd.__doc__ = (f"``torch.{name}``: stride/padding ('same', 'valid', ints)/dilation/groups, batched or "
@@ -354,9 +375,7 @@ def _conv_transposend(nd, name):
         out_size = tuple((i - 1) * s - 2 * p + d * (k - 1) + op + 1
                          for i, s, p, d, k, op in zip(in_sp, stride, padding, dilation, kernel, output_padding))
         geo = Geometry(stride, padding, dilation, groups, out_size, kernel, out_size=in_sp)
-        out = conv_input_grad(x, weight, geo)
-        if bias is not None:
-            out = out + bias.reshape((1, -1) + (1,) * nd)
+        out = apply(CONV_TRANSPOSE, (x, weight, bias), (geo,))
         return out.squeeze(0) if unbatched else out
     conv_transposend.__name__ = name
     conv_transposend.__doc__ = f"``torch.{name}``: the adjoint of the convolution (col2im of Wᵀ·x)."

@@ -63,6 +63,8 @@ def to(self, *args, **kwargs):
     if npd is not None and src.dtype.kind == "c" and np.dtype(npd).kind != "c":
         import warnings
         warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=2)
+    if npd is not None and np.dtype(npd).kind in "biu":
+        return _wrap(_to_fwd(src, npd, xp))  # integer results carry no gradient (torch: requires_grad=False)
     return apply(TO_COPY, (self,), (npd, xp, src_dev))
 
 

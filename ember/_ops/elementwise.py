@@ -20,6 +20,17 @@ def _special():
     return scipy.special
 
 
+def _scipy_unary(name):
+    """A SciPy special function keeping the input's dtype; half and bfloat16 compute in float32 (torch's
+    opmath) because SciPy has no loops for them."""
+    def fwd(a):
+        fn = getattr(_special(), name)
+        if a.dtype == np.float16 or a.dtype == D.bfloat16.np:
+            return fn(a.astype(np.float32)).astype(a.dtype)
+        return np.asarray(fn(a), a.dtype)
+    return fwd
+
+
 # ----------------------------------------------------------------------------------------------------
 # binary arithmetic primitives
 
@@ -155,7 +166,7 @@ def _np_fmod(a, b):
 
 ADD = Primitive("AddBackward0", np.add, _add_grad)
 SUB = Primitive("SubBackward0", np.subtract, _sub_grad)
-MUL = Primitive("MulBackward0", np.multiply, _mul_grad, save_inputs=True)
+MUL = Primitive("MulBackward0", np.multiply, _mul_grad, save_inputs="other")
 DIV = Primitive("DivBackward0", np.true_divide, _div_grad, save_inputs=True)
 POW = Primitive("PowBackward0", _np_pow, _pow_grad, save_inputs=True)
 POW_T = Primitive("PowBackward1", _np_pow, _pow_grad, save_inputs=True)
@@ -547,19 +558,19 @@ _UNARY = {
     "asinh": ("AsinhBackward0", np.arcsinh, lambda c, g: (g / (_x(c) ** 2 + 1).sqrt(),), True, True, False),
     "acosh": ("AcoshBackward0", np.arccosh, lambda c, g: (g / (_x(c) ** 2 - 1).sqrt(),), True, True, False),
     "atanh": ("AtanhBackward0", np.arctanh, lambda c, g: (g / (1 - _x(c) ** 2),), True, True, False),
-    "sigmoid": ("SigmoidBackward0", lambda a: _special().expit(a),
+    "sigmoid": ("SigmoidBackward0", _scipy_unary("expit"),
                 lambda c, g: (g * c.output * (1 - c.output),), True, False, True),
-    "erf": ("ErfBackward0", lambda a: _special().erf(a),
+    "erf": ("ErfBackward0", _scipy_unary("erf"),
             lambda c, g: (g * _2_SQRTPI * (-_x(c) ** 2).exp(),), True, True, False),
-    "erfc": ("ErfcBackward0", lambda a: _special().erfc(a),
+    "erfc": ("ErfcBackward0", _scipy_unary("erfc"),
              lambda c, g: (-g * _2_SQRTPI * (-_x(c) ** 2).exp(),), True, True, False),
-    "erfinv": ("ErfinvBackward0", lambda a: _special().erfinv(a),
+    "erfinv": ("ErfinvBackward0", _scipy_unary("erfinv"),
                lambda c, g: (g * (math.sqrt(math.pi) / 2) * (c.output ** 2).exp(),), True, False, True),
-    "lgamma": ("LgammaBackward0", lambda a: _special().gammaln(a),
+    "lgamma": ("LgammaBackward0", _scipy_unary("gammaln"),
                lambda c, g: (g * _x(c).digamma(),), True, True, False),
     "digamma": ("DigammaBackward0", lambda a: _digamma_np(a),
                 lambda c, g: (g * polygamma(1, _x(c)),), True, True, False),
-    "i0": ("I0Backward0", lambda a: _special().i0(a),
+    "i0": ("I0Backward0", _scipy_unary("i0"),
            lambda c, g: (g * _special_i1(_x(c)),), True, True, False),
     "neg": ("NegBackward0", np.negative, lambda c, g: (-g,), False, False, False),
     "abs": ("AbsBackward0", np.abs, lambda c, g: (g * _x(c).sgn(),), False, True, False),

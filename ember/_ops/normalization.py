@@ -159,13 +159,18 @@ def _ln_grad(ctx, g, *unused):
     for s in x.shape[x.dim() - nd:]:
         n *= s
     xhat = (x - mean) * rstd
-    gw = (g * xhat).sum(lead) if weight is not None and ctx.next_functions[1][0] is not None else None
-    gb = g.sum(lead) if bias is not None and ctx.next_functions[2][0] is not None else None
+    gw = _sum_lead(g * xhat, lead) if weight is not None and ctx.next_functions[1][0] is not None else None
+    gb = _sum_lead(g, lead) if bias is not None and ctx.next_functions[2][0] is not None else None
     gx = None
     if ctx.next_functions[0][0] is not None:
         gs = g * weight if weight is not None else g
         gx = (gs - gs.sum(axes, keepdim=True) / n - xhat * (gs * xhat).sum(axes, keepdim=True) / n) * rstd
     return gx, gw, gb
+
+
+def _sum_lead(t, lead):
+    """Sum over the leading (batch) dims; none for an input that is all normalised dims."""
+    return t.sum(lead) if lead else t
 
 
 _LN = Primitive("NativeLayerNormBackward0", _ln_fwd, _ln_grad, save_inputs=True, save_output=True, nout=3,

@@ -80,6 +80,12 @@ def _gather_prim(mode, n):
     prim = _gathers.get((mode, n))
     if prim is None:
         prim = _gathers[mode, n] = Primitive(_NAMES[mode].format(n), _gather_fwd, _GATHER.bwd)
+        if mode == "circular":
+            # a node class of its own: the in-place machinery's CopySlices (views.py) has other state to release
+            from ..autograd.graph import OpNode
+            cls = type("CopySlices", (OpNode,), {"__slots__": (), "name": prim.node_cls.name})
+            cls.__module__ = "builtins"
+            prim.node_cls = cls
     return prim
 
 

@@ -37,6 +37,16 @@ def _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name):
         raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch "
                            f"size for input, but got:{list(x.shape)}" if nd > 1 else
                            f"{name}() Expected {nd + 1}D or {nd + 2}D input tensor, but got {list(x.shape)}")
+    if any(v == 0 for v in s):
+        raise RuntimeError("stride should not be zero")
+    if any(v <= 0 for v in k):
+        raise RuntimeError(f"kernel size should be greater than zero, but got {_hw_text('k', k)}")
+    if any(v < 0 for v in s):
+        raise RuntimeError(f"stride should be greater than zero, but got {_hw_text('d', s)}")
+    if any(v <= 0 for v in d):
+        raise RuntimeError(f"dilation should be greater than zero, but got {_hw_text('dilation', d)}")
+    if any(v < 0 for v in p):
+        raise RuntimeError(f"pad must be non-negative, but got pad: {min(p)}")
     for kk, pp, dd in zip(k, p, d):
         if pp > (dd * (kk - 1) + 1) // 2 if name.startswith("max") else pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
@@ -49,6 +59,11 @@ def _geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name):
         raise RuntimeError(f"Given input size: ({'x'.join(str(v) for v in x.shape[-nd - 1:])}). Calculated output "
                            f"size: ({'x'.join(str(v) for v in (x.shape[-nd - 1],) + out)}). Output size is too small")
     return k, s, p, d, out
+
+
+def _hw_text(prefix, v):
+    """torch's ``kH: 0 kW: 0`` style listing of a 2-D/3-D size argument."""
+    return " ".join(f"{prefix}{c}: {x}" for c, x in zip("TDHW"[-len(v):] if len(v) == 3 else "HW", v))
 
 
 def _padded(x, nd, k, s, p, d, out, fill):
@@ -102,7 +117,7 @@ def _scatter_fwd(g, idx, in_shape, nd):
     """Add ``g`` into zeros of ``in_shape`` at the flat positions ``idx`` of each input plane."""
     plane = int(np.prod(in_shape[len(in_shape) - nd:]))
     rows = int(np.prod(in_shape[:len(in_shape) - nd]))
-    flat_idx = (idx.reshape(rows, -1) + (np.arange(rows) * plane)[:, None]).ravel()
+    flat_idx = (idx.reshape(rows, int(np.prod(idx.shape[idx.ndim - nd:]))) + (np.arange(rows) * plane)[:, None]).ravel()
     out = np.bincount(flat_idx, weights=g.reshape(-1), minlength=rows * plane)
     return out.astype(g.dtype).reshape(in_shape)
 
@@ -110,8 +125,9 @@ def _scatter_fwd(g, idx, in_shape, nd):
 def _gather_fwd(g, idx, in_shape, nd):
     """Adjoint of _scatter_fwd: read ``g`` (shaped like the input) at the flat positions ``idx``."""
     plane = int(np.prod(in_shape[len(in_shape) - nd:]))
-    flat = g.reshape(-1, plane)
-    return np.take_along_axis(flat, idx.reshape(flat.shape[0], -1), axis=1).reshape(idx.shape)
+    flat = g.reshape(int(np.prod(in_shape[:len(in_shape) - nd])), plane)
+    cols = int(np.prod(idx.shape[idx.ndim - nd:]))
+    return np.take_along_axis(flat, idx.reshape(flat.shape[0], cols), axis=1).reshape(idx.shape)
 
 
 def _scatter_grad(ctx, gg):
@@ -238,10 +254,23 @@ def _output_size(input, nd, output_size):
     return tuple(input.shape[-nd + i] if o is None else o for i, o in enumerate(out))
 
 
+def _check_adaptive(input, nd, name):
+    """torch's checks: float input, no empty non-batch dim."""
+    for i in range(1 if input.dim() == nd + 2 else 0, input.dim()):
+        if input.shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                               f"has sizes {list(input.shape)} with dimension {i} being empty")
+    dt = input._data.dtype
+    if dt.kind != "f" and str(dt) != "bfloat16":
+        from .._errors import scalar_type_name
+        raise NotImplementedError(f'"{name}" not implemented for \'{scalar_type_name(input.dtype)}\'')
+
+
 def adaptive_avg_pool(nd, input, output_size):
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"adaptive_avg_pool{nd}d(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
                            f"{list(input.shape)}")
+    _check_adaptive(input, nd, f"adaptive_avg_pool{nd}d")
     out = _output_size(input, nd, output_size)
     spatial = input.shape[-nd:]
     if all(o == 1 for o in out):
@@ -282,6 +311,7 @@ def adaptive_max_pool(nd, input, output_size, return_indices=False):
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"adaptive_max_pool{nd}d(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
                            f"{list(input.shape)}")
+    _check_adaptive(input, nd, f"adaptive_max_pool{nd}d")
     out = _output_size(input, nd, output_size)
     values, indices = apply(_adaptive_max_prims[nd], (input,), (nd, out))
     return (values, indices) if return_indices else values
@@ -289,6 +319,22 @@ def adaptive_max_pool(nd, input, output_size, return_indices=False):
 
 # ----------------------------------------------------------------------------------------------------
 # unpooling
+
+def _unpool_fwd(v, idx, out_shape, nd):
+    """Write each value to its index in the output plane (torch assigns; repeated indices hold one value)."""
+    rows = int(np.prod(out_shape[:len(out_shape) - nd]))
+    plane = int(np.prod(out_shape[len(out_shape) - nd:]))
+    cols = int(np.prod(idx.shape[idx.ndim - nd:]))
+    out = np.zeros((rows, plane), v.dtype)
+    np.put_along_axis(out, idx.reshape(rows, cols), v.reshape(rows, cols), axis=1)
+    return out.reshape(out_shape)
+
+
+# the derivative of unpooling is the gather at the same indices (torch's max_pool_double_backward)
+_unpool_prims = {nd: Primitive(f"MaxUnpool{nd}DBackward0", _unpool_fwd,
+                               lambda c, g: (apply(_GATHER, (g, c.saved[1]), c.args), None), save_inputs=True)
+                 for nd in (2, 3)}
+
 
 def max_unpool(nd, input, indices, kernel_size, stride=None, padding=0, output_size=None):
     k = _tuple(kernel_size, nd)
@@ -308,7 +354,7 @@ def max_unpool(nd, input, indices, kernel_size, stride=None, padding=0, output_s
     if bool((indices._data >= int(np.prod(out))).any()) or bool((indices._data < 0).any()):
         raise RuntimeError(f"Found an invalid max index: {int(indices._data.max())} (output volumes are of size "
                            f"{'x'.join(map(str, out))}")
-    return apply(_SCATTER, (input, indices), (in_shape, nd))
+    return apply(_unpool_prims[nd], (input, indices), (in_shape, nd))
 
 
 __all__ = []

@@ -1021,3 +1021,524 @@ def _bind():
 
 
 _bind()
+
+
+# ====================================================================================================
+# ---- convolution, pooling, normalisation, vision
+# torch-signature wrappers over the kernels in ember/_ops (conv, padding, pooling, normalization, upsample,
+# fold, shuffle, embedding, distance, grid_sample).  1-D pooling runs as 2-D pooling over an unsqueezed
+# input (so its grad_fn is torch's SqueezeBackward1); instance_norm, lp_pool, local_response_norm and
+# rms_norm compose ember ops exactly as torch composes them.
+
+from .._ops import pooling as _pool  # noqa: E402
+from .._ops import normalization as _norm  # noqa: E402
+from .._ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
+                         conv_transpose3d)
+from .._ops.padding import pad  # noqa: E402,F401
+from .._ops.upsample import interpolate, upsample, upsample_bilinear, upsample_nearest  # noqa: E402,F401
+from .._ops.fold import fold, unfold  # noqa: E402,F401
+from .._ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402,F401
+from .._ops.embedding import embedding, embedding_bag  # noqa: E402,F401
+from .._ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: E402,F401
+from .._ops.grid_sample import affine_grid, grid_sample  # noqa: E402,F401
+from .._ops.fractional_pool import (fractional_max_pool2d, fractional_max_pool2d_with_indices,  # noqa: E402,F401
+                                    fractional_max_pool3d, fractional_max_pool3d_with_indices)
+
+__all__ += [
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad",
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+    "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d",
+    "lp_pool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices", "batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm", "local_response_norm",
+    "embedding", "embedding_bag", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "grid_sample",
+    "affine_grid", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "fold", "unfold",
+    "pairwise_distance", "cosine_similarity", "pdist",
+]
+
+
+def _single_arg(v, name, fname):
+    """A 1-D pooling size argument as an int (torch accepts an int or a one-element sequence)."""
+    if isinstance(v, (tuple, list)):
+        if len(v) != 1:
+            raise RuntimeError(f"{fname}() {name} must be an int, list of ints or tuple of ints of size 1 but got size "
+                               f"{len(v)}")
+        return int(v[0])
+    return int(v)
+
+
+def _check_pool1d(input, fname, kernel_size, stride, padding, dilation):
+    k = _single_arg(kernel_size, "kernel_size", fname)
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else \
+        _single_arg(stride, "stride", fname)
+    p = _single_arg(padding, "padding", fname)
+    d = _single_arg(dilation, "dilation", fname)
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"{fname}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, "
+                           f"but got:{list(input.shape)}")
+    for name, v in (("kernel_size", k), ("stride", s), ("dilation", d)):
+        if v <= 0:
+            raise RuntimeError(f"{fname}() {name} must be greater than zero, but got {v}")
+    if p < 0:
+        raise RuntimeError(f"{fname}() padding must be non-negative, but got {p}")
+    if p > k // 2:
+        raise RuntimeError(f"{fname}() padding should be at most half of kernel size, but got padding={p} and "
+                           f"kernel_size={k}")
+    return k, s, p, d
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    """``max_pool1d`` returning ``(values, indices)``; computed by the 2-D kernel on ``input.unsqueeze(-2)``."""
+    k, s, p, d = _check_pool1d(input, "max_pool1d", kernel_size, stride, padding, dilation)
+    out = _pool._out_size(input.shape[-1], k, s, p, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+    v, i = _pool.max_pool(2, input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d), ceil_mode, True)
+    return v.squeeze(-2), i.squeeze(-2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """``torch.nn.functional.max_pool1d`` (``return_indices=True`` also returns the argmax positions)."""
+    r = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return r if return_indices else r[0]
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return _pool.max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """``torch.nn.functional.max_pool2d``: NaN wins, indices are flat positions in each input plane."""
+    return _pool.max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return _pool.max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """``torch.nn.functional.max_pool3d``."""
+    return _pool.max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """``torch.nn.functional.avg_pool1d`` (the 2-D kernel over ``input.unsqueeze(-2)``)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for avg_pool1d)")
+    k = _single_arg(kernel_size, "kernel_size", "avg_pool1d")
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else \
+        _single_arg(stride, "stride", "avg_pool1d")
+    p = _single_arg(padding, "padding", "avg_pool1d")
+    if s == 0:
+        raise RuntimeError("stride should not be zero")
+    return _pool.avg_pool(2, input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode, count_include_pad).squeeze(-2)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """``torch.nn.functional.avg_pool2d``."""
+    return _pool.avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """``torch.nn.functional.avg_pool3d``."""
+    return _pool.avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """``torch.nn.functional.adaptive_avg_pool1d`` (the 2-D kernel over ``input.unsqueeze(-2)``)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for adaptive_avg_pool1d)")
+    o = _single_arg(output_size, "output_size", "adaptive_avg_pool1d")
+    return _pool.adaptive_avg_pool(2, input.unsqueeze(-2), (1, o)).squeeze(-2)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """``torch.nn.functional.adaptive_avg_pool2d`` (``None`` keeps that input size)."""
+    return _pool.adaptive_avg_pool(2, input, output_size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """``torch.nn.functional.adaptive_avg_pool3d``."""
+    return _pool.adaptive_avg_pool(3, input, output_size)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    if isinstance(output_size, (tuple, list)) and len(output_size) != 1:
+        raise RuntimeError(f"adaptive_max_pool1d() argument 'output_size' should contain one int (got "
+                           f"{len(output_size)})")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: {list(input.shape)}")
+    o = _single_arg(output_size, "output_size", "adaptive_max_pool1d")
+    v, i = _pool.adaptive_max_pool(2, input.unsqueeze(-2), (1, o), True)
+    return v.squeeze(-2), i.squeeze(-2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """``torch.nn.functional.adaptive_max_pool1d``."""
+    r = adaptive_max_pool1d_with_indices(input, output_size)
+    return r if return_indices else r[0]
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return _pool.adaptive_max_pool(2, input, output_size, True)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """``torch.nn.functional.adaptive_max_pool2d``."""
+    return _pool.adaptive_max_pool(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return _pool.adaptive_max_pool(3, input, output_size, True)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """``torch.nn.functional.adaptive_max_pool3d``."""
+    return _pool.adaptive_max_pool(3, input, output_size, return_indices)
+
+
+def _unpool_output_size(input, kernel_size, stride, padding, output_size):
+    """torch's ``_unpool_output_size``: the default size, or ``output_size`` checked against it."""
+    nd = len(kernel_size)
+    default = [(input.shape[-nd + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d] for d in range(nd)]
+    if output_size is None:
+        ret = default
+    else:
+        output_size = list(output_size)
+        if len(output_size) == nd + 2:
+            output_size = output_size[2:]
+        if len(output_size) != nd:
+            raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has a "
+                             f"length of '{len(output_size)}'")
+        for d in range(nd):
+            lo, hi = default[d] - stride[d], default[d] + stride[d]
+            if not lo < output_size[d] < hi:
+                raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {lo} and {hi})')
+        ret = output_size
+    for d in range(nd):
+        if ret[d] < 0:
+            raise ValueError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
+                             f"output_size[{d}]={ret[d]}")
+    return ret
+
+
+def _unpool_tuple(v, n):
+    return (v,) * n if isinstance(v, int) else tuple(v) * n if len(v) == 1 else tuple(v)
+
+
+def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
+    k = _unpool_tuple(kernel_size, nd)
+    s = _unpool_tuple(stride, nd) if stride is not None else k
+    p = _unpool_tuple(padding, nd)
+    out = _unpool_output_size(input, k, s, p, output_size)
+    return _pool.max_unpool(nd, input, indices, k, s, p, out)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """``torch.nn.functional.max_unpool1d`` (the 2-D kernel over unsqueezed inputs)."""
+    k = _unpool_tuple(kernel_size, 1)
+    s = _unpool_tuple(stride, 1) if stride is not None else k
+    p = _unpool_tuple(padding, 1)
+    out = _unpool_output_size(input, k, s, p, output_size)
+    return _pool.max_unpool(2, input.unsqueeze(-1), indices.unsqueeze(-1), (k[0], 1), (s[0], 1), (p[0], 0),
+                            list(out) + [1]).squeeze(-1)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """``torch.nn.functional.max_unpool2d``: scatter ``input`` to the positions ``indices`` of each plane."""
+    return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """``torch.nn.functional.max_unpool3d``."""
+    return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)
+
+
+def _lp_pool(nd, input, norm_type, kernel_size, stride, ceil_mode):
+    avg = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
+    mx = (max_pool1d, max_pool2d, max_pool3d)[nd - 1]
+    if isinstance(norm_type, (int, float)):
+        if norm_type == float("inf"):
+            return mx(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        if norm_type == -float("inf"):
+            return -mx(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    if stride is not None:
+        out = avg(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = avg(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    ks = (kernel_size,) * nd if isinstance(kernel_size, int) else tuple(kernel_size)
+    if nd > 1 and len(ks) == 1:
+        ks = ks * nd
+    from .._ops.elementwise import sign
+    return (sign(out) * relu(out.abs())).mul(int(np.prod(ks))).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """``torch.nn.functional.lp_pool1d``: ``(sum x^p)^(1/p)`` per window, from avg_pool1d as torch does."""
+    return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """``torch.nn.functional.lp_pool2d``."""
+    return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """``torch.nn.functional.lp_pool3d``."""
+    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def _verify_batch_size(size):
+    prod = size[0]
+    for s in size[2:]:
+        prod *= s
+    if prod == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(size)}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """``torch.nn.functional.batch_norm``: batch statistics when training (the running buffers, if given, move
+    by ``momentum`` toward the batch mean and unbiased variance), running statistics otherwise."""
+    if training:
+        _verify_batch_size(tuple(input.shape))
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    return _norm.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps):
+    """ATen's instance_norm: batch norm of the input viewed as (1, N*C, ...), with the per-channel
+    parameters repeated N times; updated running statistics are averaged back over the batch."""
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+    b, c = input.shape[0], input.shape[1]
+    x = input.contiguous().view((1, b * c) + tuple(input.shape[2:]))
+    rep = [None if t is None else t.repeat(b) for t in (weight, bias, running_mean, running_var)]
+    out = _norm.batch_norm(x, rep[2], rep[3], rep[0], rep[1], use_input_stats, momentum, eps)
+    with _no_grad():
+        if running_mean is not None:
+            running_mean.copy_(rep[2].view(b, c).mean(0))
+        if running_var is not None:
+            running_var.copy_(rep[3].view(b, c).mean(0))
+    return out.view(input.shape)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """``torch.nn.functional.instance_norm``: per-sample, per-channel statistics."""
+    if use_input_stats:
+        prod = 1
+        for s in input.shape[2:]:
+            prod *= s
+        if prod == 1:
+            raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(input.shape)}")
+    return _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.layer_norm`` over the trailing ``normalized_shape`` dims."""
+    return _norm.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.group_norm``."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    _verify_batch_size([input.shape[0] * input.shape[1] // num_groups, num_groups] + list(input.shape[2:]))
+    return _norm.group_norm(input, num_groups, weight, bias, eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """``torch.nn.functional.rms_norm``: ``x * rsqrt(mean(x^2) + eps)`` over the trailing dims (computed in
+    float32 for reduced-precision inputs; ``eps`` defaults to the machine epsilon of that type), then
+    ``* weight``."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    nd = len(normalized_shape)
+    if nd == 0 or nd > input.dim() or tuple(input.shape[input.dim() - nd:]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(input.shape)}")
+    if weight is not None and tuple(weight.shape) != normalized_shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {list(normalized_shape)}")
+    dt = input._data.dtype
+    opm = D.float64 if dt == np.float64 else D.float32
+    if eps is None:
+        eps = float(np.finfo(opm.np).eps)
+    x = input.to(opm)
+    dims = tuple(range(input.dim() - nd, input.dim()))
+    result = x.mul(x.pow(2).mean(dims, keepdim=True).add_(eps).rsqrt()).type_as(input)
+    if weight is not None:
+        result = result.mul(weight)
+    return result
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """``torch.nn.functional.local_response_norm``: divide by ``(k + alpha * mean of squares over size
+    neighbouring channels)^beta`` (the average pool torch uses, zero-padded across channels)."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    div = input.mul(input)
+    if dim == 3:
+        div = div.unsqueeze(1)
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.shape
+        div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.view(sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
+# torch-level names of these ops (ATen argument orders where they differ from nn.functional)
+
+def _torch_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
+    return _norm.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _torch_instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps,
+                         cudnn_enabled):
+    return _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps)
+
+
+def _torch_layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True):
+    return _norm.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def _torch_group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True):
+    return _norm.group_norm(input, num_groups, weight, bias, eps)
+
+
+def _torch_max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)[0]
+
+
+def _torch_max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def _torch_max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _pool.max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def _torch_max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _pool.max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def _torch_avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
+    return avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+
+
+def _torch_adaptive_max_pool1d(input, output_size):
+    return adaptive_max_pool1d_with_indices(input, output_size)
+
+
+def _torch_constant_pad_nd(input, pad, value=0):
+    return _pad_mod.pad(input, pad, "constant", value)
+
+
+def _torch_convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
+    nd = weight.dim() - 2
+    if transposed:
+        fn = (conv_transpose1d, conv_transpose2d, conv_transpose3d)[nd - 1]
+        return fn(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return (conv1d, conv2d, conv3d)[nd - 1](input, weight, bias, stride, padding, dilation, groups)
+
+
+def _torch_rms_norm(input, normalized_shape, weight=None, eps=None):
+    return rms_norm(input, normalized_shape, weight, eps)
+
+
+def _torch_pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    return pairwise_distance(x1, x2, p, eps, keepdim)
+
+
+def _torch_cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    return cosine_similarity(x1, x2, dim, eps)
+
+
+def _torch_pdist(input, p=2):
+    return pdist(input, p)
+
+
+from .._ops import padding as _pad_mod  # noqa: E402
+from .._ops.distance import cdist as _cdist  # noqa: E402
+from .._ops.embedding import embedding_raw as _torch_embedding, embedding_renorm_ as _embedding_renorm_  # noqa: E402
+from .._ops.grid_sample import affine_grid_generator as _affine_grid_generator  # noqa: E402
+from .._ops.grid_sample import grid_sampler as _grid_sampler  # noqa: E402
+
+
+def _torch_grid_sampler_nd(nd):
+    def grid_sampler_nd(input, grid, interpolation_mode, padding_mode, align_corners):
+        if input.dim() != nd + 2:
+            raise RuntimeError(f"grid_sampler_{nd}d(): expected {nd + 2}D input, but got {input.dim()}D")
+        return _grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
+    grid_sampler_nd.__name__ = grid_sampler_nd.__qualname__ = f"grid_sampler_{nd}d"
+    return grid_sampler_nd
+
+
+_VISION_TORCH_FUNCTIONS = {
+    "conv1d": conv1d, "conv2d": conv2d, "conv3d": conv3d, "conv_transpose1d": conv_transpose1d,
+    "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d, "convolution": _torch_convolution,
+    "constant_pad_nd": _torch_constant_pad_nd, "max_pool1d": _torch_max_pool1d,
+    "max_pool1d_with_indices": _torch_max_pool1d_with_indices, "max_pool2d": _torch_max_pool2d,
+    "max_pool3d": _torch_max_pool3d, "avg_pool1d": _torch_avg_pool1d, "adaptive_avg_pool1d": adaptive_avg_pool1d,
+    "adaptive_max_pool1d": _torch_adaptive_max_pool1d, "batch_norm": _torch_batch_norm,
+    "instance_norm": _torch_instance_norm, "layer_norm": _torch_layer_norm, "group_norm": _torch_group_norm,
+    "rms_norm": _torch_rms_norm, "embedding": _torch_embedding, "embedding_renorm_": _embedding_renorm_,
+    "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle, "channel_shuffle": channel_shuffle,
+    "native_channel_shuffle": native_channel_shuffle, "cdist": _cdist, "pdist": _torch_pdist,
+    "cosine_similarity": _torch_cosine_similarity, "pairwise_distance": _torch_pairwise_distance,
+    "grid_sampler": _grid_sampler, "grid_sampler_2d": _torch_grid_sampler_nd(2),
+    "grid_sampler_3d": _torch_grid_sampler_nd(3), "affine_grid_generator": _affine_grid_generator,
+}
+for _name, _fn in _VISION_TORCH_FUNCTIONS.items():
+    if _fn.__name__.startswith("_"):
+        _fn.__name__ = _fn.__qualname__ = _name
+TORCH_FUNCTIONS.update(_VISION_TORCH_FUNCTIONS)
+
+
+# ====================================================================================================
+# ---- losses: kernels and compositions live in ember/_ops/loss.py
+
+from .._ops import loss as _loss  # noqa: E402
+from .._ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,  # noqa: E402
+                         cross_entropy, ctc_loss, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div,
+                         l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss, multilabel_margin_loss,
+                         multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
+                         triplet_margin_loss, triplet_margin_with_distance_loss)
+
+__all__ += _loss.__all__
+TORCH_FUNCTIONS.update(_loss.TORCH_FUNCTIONS)
+
+
+# ====================================================================================================
+# ---- recurrent and attention: kernels in ember/_ops/rnn.py and ember/_ops/attention.py
+
+from .._ops import rnn as _rnn_ops  # noqa: E402
+from .._ops.weight_norm import norm_except_dim as _norm_except_dim  # noqa: E402
+from .._ops.attention import (_canonical_mask, _in_projection, _in_projection_packed, _mha_shape_check,  # noqa: E402,F401
+                              _none_or_dtype, _safe_softmax, multi_head_attention_forward,
+                              scaled_dot_product_attention)
+
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+TORCH_FUNCTIONS.update({name: getattr(_rnn_ops, name) for name in _rnn_ops.__all__})
+TORCH_FUNCTIONS["norm_except_dim"] = _norm_except_dim

@@ -444,3 +444,9 @@ class LogSoftmax(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}"
+
+
+# MultiheadAttention lives in _attention.py; this is its torch path (ember.nn.modules.activation.MultiheadAttention)
+from ._attention import MultiheadAttention  # noqa: E402
+
+__all__.append("MultiheadAttention")
