@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _wrap_dim
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
@@ -81,6 +82,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     A bool ``attn_mask`` marks the positions that take part; a float one is added to the scores.
     Dropout is always applied when ``dropout_p > 0`` (pass 0.0 in evaluation, as with torch).
     """
+    if _amp.active:
+        return _amp.run("scaled_dot_product_attention", scaled_dot_product_attention, query, key, value, attn_mask,
+                        dropout_p, is_causal, scale, enable_gqa)
     for name, t in (("query", query), ("key", key), ("value", value)):
         if not isinstance(t, Tensor):
             raise TypeError(f"scaled_dot_product_attention(): argument '{name}' must be Tensor, not "

@@ -15,6 +15,7 @@ from .. import _dtype as D
 from .._errors import scalar_type_name
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap, _wrap_dim
+from ..amp.autocast_mode import excluded as _amp_excluded, state as _amp
 from ..autograd.grad_mode import state as _grad_state
 from ._helpers import inplace, write_out
 
@@ -128,6 +129,8 @@ def _mm_shape_error(sa, sb):
 
 def mm(input, mat2, *, out=None):
     """``torch.mm``: (n, k) @ (k, m), same dtypes required; integers work, bool does not."""
+    if _amp.active:
+        return _amp.run("mm", mm, input, mat2, out=out)
     _need_tensor(input, "mm", "input", 1)
     _need_tensor(mat2, "mm", "mat2", 2)
     a, b = input._data, mat2._data
@@ -161,6 +164,8 @@ def _check_scalar_type(a, b):
 
 def bmm(input, mat2, *, out=None):
     """``torch.bmm``: batched (b, n, k) @ (b, k, m) without broadcasting."""
+    if _amp.active:
+        return _amp.run("bmm", bmm, input, mat2, out=out)
     _need_tensor(input, "bmm", "input", 1)
     _need_tensor(mat2, "bmm", "mat2", 2)
     _check_bmm(input, mat2)
@@ -187,6 +192,8 @@ def _check_mv(mat, vec, inp=None):
 
 def mv(input, vec, *, out=None):
     """``torch.mv``: matrix @ vector."""
+    if _amp.active:
+        return _amp.run("mv", mv, input, vec, out=out)
     _need_tensor(input, "mv", "input", 1)
     _need_tensor(vec, "mv", "vec", 2)
     _check_mv(input, vec)
@@ -207,6 +214,8 @@ def _check_dot(a, b):
 
 def dot(input, tensor, *, out=None):
     """``torch.dot``: inner product of two 1-D tensors of the same dtype (no conjugation)."""
+    if _amp.active:
+        return _amp.run("dot", dot, input, tensor, out=out)
     _need_tensor(input, "dot", "input", 1)
     _need_tensor(tensor, "dot", "tensor", 2)
     _check_dot(input, tensor)
@@ -217,6 +226,8 @@ def dot(input, tensor, *, out=None):
 
 def vdot(input, other, *, out=None):
     """``torch.vdot``: ``sum(conj(input) * other)`` over 1-D tensors."""
+    if _amp.active:
+        return _amp.run("vdot", vdot, input, other, out=out)
     _need_tensor(input, "vdot", "input", 1)
     _need_tensor(other, "vdot", "other", 2)
     _check_dot(input, other)
@@ -396,6 +407,8 @@ def _check_nd(input, other):
 
 def matmul(input, other, *, out=None):
     """``torch.matmul`` with all of its 1-D/2-D/N-D broadcasting cases and error messages."""
+    if _amp.active:
+        return _amp.run("matmul", matmul, input, other, out=out)
     _need_tensor(input, "matmul", "input", 1)
     _need_tensor(other, "matmul", "other", 2)
     d1, d2 = input._data.ndim, other._data.ndim
@@ -562,6 +575,8 @@ ADDR = Primitive("AddrBackward0", _addr_fwd, _addr_grad, save_inputs=True)
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (mat1 @ mat2)``; ``beta=0`` ignores ``input`` (NaNs included)."""
+    if _amp.active:
+        return _amp.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha, out=out)
     for i, (x, n) in enumerate(((input, "input"), (mat1, "mat1"), (mat2, "mat2"))):
         _need_tensor(x, "addmm", n, i + 1)
     a, b = mat1._data, mat2._data
@@ -585,6 +600,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (mat @ vec)``."""
+    if _amp.active:
+        return _amp.run("addmv", addmv, input, mat, vec, beta=beta, alpha=alpha, out=out)
     for i, (x, n) in enumerate(((input, "input"), (mat, "mat"), (vec, "vec"))):
         _need_tensor(x, "addmv", n, i + 1)
     _check_mv(mat, vec, input)
@@ -596,6 +613,8 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * bmm(batch1, batch2)``."""
+    if _amp.active:
+        return _amp.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha, out=out)
     for i, (x, n) in enumerate(((input, "input"), (batch1, "batch1"), (batch2, "batch2"))):
         _need_tensor(x, "baddbmm", n, i + 1)
     _check_bmm(batch1, batch2)
@@ -617,6 +636,8 @@ def _cpp_short(t):
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])`` (computed as one gemm)."""
+    if _amp.active:
+        return _amp.run("addbmm", addbmm, input, batch1, batch2, beta=beta, alpha=alpha, out=out)
     for i, (x, n) in enumerate(((input, "input"), (batch1, "batch1"), (batch2, "batch2"))):
         _need_tensor(x, "addbmm", n, i + 1)
     _check_bmm(batch1, batch2)
@@ -634,6 +655,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * outer(vec1, vec2)``, promoting dtypes; for bool, ``and``/``or``."""
+    if _amp.active:
+        return _amp.run("addr", addr, input, vec1, vec2, beta=beta, alpha=alpha, out=out)
     for i, (x, n) in enumerate(((input, "input"), (vec1, "vec1"), (vec2, "vec2"))):
         _need_tensor(x, "addr", n, i + 1)
     for v, n in ((vec1, "vec1"), (vec2, "vec2")):
@@ -675,6 +698,8 @@ def ger(input, vec2, *, out=None):
 
 def inner(input, other, *, out=None):
     """``torch.inner``: contracts the last dimensions (a product when either is 0-d)."""
+    if _amp.active:
+        return _amp.run("inner", inner, input, other, out=out)
     _need_tensor(input, "inner", "input", 1)
     _need_tensor(other, "inner", "other", 2)
     if input._data.ndim == 0 or other._data.ndim == 0:
@@ -688,6 +713,8 @@ def inner(input, other, *, out=None):
 
 def tensordot(a, b, dims=2, out=None):
     """``torch.tensordot``: ``dims`` an int, a pair of dim lists, or a 0-d/1-d tensor."""
+    if _amp.active:
+        return _amp.run("tensordot", tensordot, a, b, dims, out=out)
     _need_tensor(a, "tensordot", "a", 1)
     _need_tensor(b, "tensordot", "b", 2)
     if isinstance(dims, Tensor):
@@ -780,6 +807,8 @@ TRACE = Primitive("TraceBackward0", _trace_fwd, _trace_grad)
 
 def trace(input):
     """Sum of the main diagonal of a 2-D tensor (integers accumulate in int64)."""
+    if _amp.active:
+        return _amp.run("trace", trace, input)
     _need_tensor(input, "trace", "input", 1)
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
@@ -833,6 +862,8 @@ def _cross(input, other, dim):
 
 def cross(input, other, dim=None, *, out=None):
     """``torch.cross``: ``dim=None`` picks the first dim of size 3 (deprecated, warns like torch)."""
+    if _amp.active:
+        return _amp.run("cross", cross, input, other, dim, out=out)
     _need_tensor(input, "cross", "input", 1)
     _need_tensor(other, "cross", "other", 2)
     if dim is None:
@@ -988,6 +1019,8 @@ def einsum(*args):
     after the ellipsis dims.  One operand gives torch's views (diagonal/permute) and sums; several give
     one ``np.einsum`` call (contraction order optimised for large or many operands).
     """
+    if _amp.active:
+        return _amp.run("einsum", einsum, *args)
     if len(args) == 0 or (isinstance(args[0], str) and len(args) == 1):
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
                          "operand and its subscripts list")
@@ -1111,6 +1144,8 @@ def _einsum_single(x, lab, out):
 
 def chain_matmul(*matrices, out=None):
     """Deprecated ``torch.chain_matmul``: ``linalg.multi_dot`` over 2-D matrices."""
+    if _amp.active:
+        return _amp.run("chain_matmul", chain_matmul, *matrices, out=out)
     warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
                   "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
                   "parameters.", UserWarning, stacklevel=2)
@@ -1148,26 +1183,36 @@ def slogdet(input):
 
 def inverse(input, *, out=None):
     """``torch.inverse`` = ``linalg.inv``."""
+    if _amp.active:
+        return _amp.run("inverse", inverse, input, out=out)
     return _la().inv(input, out=out)
 
 
 def cholesky(input, upper=False, *, out=None):
     """Deprecated ``torch.cholesky`` (node ``CholeskyBackward0``)."""
+    if _amp.active:
+        return _amp.run("cholesky", cholesky, input, upper, out=out)
     return _la()._torch_cholesky(input, upper, out=out)
 
 
 def pinverse(input, rcond=1e-15):
     """``torch.pinverse`` = ``linalg.pinv(input, rtol=rcond)``."""
+    if _amp.active:
+        return _amp.run("pinverse", pinverse, input, rcond)
     return _la().pinv(input, rtol=rcond)
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):
     """Legacy ``torch.svd``: ``(U, S, V)`` with V, not Vh; ``some=True`` is the reduced decomposition."""
+    if _amp.active:
+        return _amp.run("svd", svd, input, some, compute_uv, out=out)
     return _la()._torch_svd(input, some, compute_uv, out=out)
 
 
 def qr(input, some=True, *, out=None):
     """Deprecated ``torch.qr``: ``linalg.qr(input, 'reduced' if some else 'complete')``."""
+    if _amp.active:
+        return _amp.run("qr", qr, input, some, out=out)
     return _la()._torch_qr(input, some, out=out)
 
 
@@ -1206,7 +1251,7 @@ def _bind():
     for name in _METHODS:
         setattr(Tensor, name, g[name])
     for name in _INPLACE:
-        setattr(Tensor, name + "_", inplace(g[name]))
+        setattr(Tensor, name + "_", inplace(_amp_excluded(g[name])))  # torch does not autocast in-place ops
     Tensor.__matmul__ = _op_matmul
     Tensor.__rmatmul__ = _rmatmul
 

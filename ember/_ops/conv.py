@@ -13,6 +13,7 @@ spatial sizes; padding is applied by slicing into a zero buffer, never by a Pyth
 import numpy as np
 
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 
 _as_strided = np.lib.stride_tricks.as_strided
 
@@ -246,14 +247,22 @@ def _weight_grad_grad(ctx, gg):
     return d_x, d_g
 
 
+def _rounded(fwd):
+    """NumPy's bfloat16 GEMM returns float32: round the result to the input's dtype once (as torch)."""
+    def f(x, *rest):
+        return fwd(x, *rest).astype(x.dtype, copy=False)
+    return f
+
+
 # the layers' ops (bias folded in, as torch's ConvolutionBackward0 node); the two backward primitives below
-CONV = Primitive("ConvolutionBackward0", lambda x, w, b, geo: _add_bias(_conv_fwd(x, w, geo), b), _conv_grad,
-                 save_inputs=True)
-CONV_TRANSPOSE = Primitive("ConvolutionBackward0", lambda x, w, b, geo: _add_bias(_conv_input_grad_fwd(x, w, geo), b),
+CONV = Primitive("ConvolutionBackward0", _rounded(lambda x, w, b, geo: _add_bias(_conv_fwd(x, w, geo), b)),
+                 _conv_grad, save_inputs=True)
+CONV_TRANSPOSE = Primitive("ConvolutionBackward0",
+                           _rounded(lambda x, w, b, geo: _add_bias(_conv_input_grad_fwd(x, w, geo), b)),
                            _conv_transpose_grad, save_inputs=True)
-CONV_INPUT_GRAD = Primitive("ConvolutionBackwardBackward0", _conv_input_grad_fwd, _input_grad_grad,
+CONV_INPUT_GRAD = Primitive("ConvolutionBackwardBackward0", _rounded(_conv_input_grad_fwd), _input_grad_grad,
                             save_inputs=True)
-CONV_WEIGHT_GRAD = Primitive("ConvolutionBackwardBackward0", _conv_weight_grad_fwd, _weight_grad_grad,
+CONV_WEIGHT_GRAD = Primitive("ConvolutionBackwardBackward0", _rounded(_conv_weight_grad_fwd), _weight_grad_grad,
                              save_inputs=True)
 
 
@@ -301,6 +310,8 @@ def _check_input(x, w, nd, name, transposed=False):
 
 def _convnd(nd, name):
     def convnd(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        if _amp.active:
+            return _amp.run(name, convnd, input, weight, bias, stride, padding, dilation, groups)
         _check_input(input, weight, nd, name)
         unbatched = input.dim() == nd + 1
         x = input.unsqueeze(0) if unbatched else input
@@ -354,6 +365,9 @@ def _convnd(nd, name):
 
 def _conv_transposend(nd, name):
     def conv_transposend(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+        if _amp.active:
+            return _amp.run(name, conv_transposend, input, weight, bias, stride, padding, output_padding, groups,
+                            dilation)
         _check_input(input, weight, nd, name, transposed=True)
         unbatched = input.dim() == nd + 1
         x = input.unsqueeze(0) if unbatched else input

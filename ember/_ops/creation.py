@@ -15,6 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._device import array_module, as_device
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from .._tensor import Size, Tensor, _init, _wrap
 from ._helpers import _state
 
@@ -505,6 +506,8 @@ def from_numpy(ndarray):
                       "This means writing to this tensor will result in undefined behavior. You may want to copy "
                       "the array to protect its data or make it writable before converting it to a tensor. This "
                       "type of warning will be suppressed for the rest of this program.", UserWarning, stacklevel=2)
+    if ndarray.size == 0 and ndarray.base is None:
+        ndarray = ndarray.view()  # torch keeps the array's own strides, which a fresh empty ember array lacks
     return _wrap(ndarray)
 
 
@@ -1172,6 +1175,8 @@ def complex(real, imag, *, out=None):
 
 def polar(abs, angle, *, out=None):
     """``torch.polar``: abs * (cos(angle) + i*sin(angle))."""
+    if _amp.active:
+        return _amp.run("polar", polar, abs, angle, out=out)
     _complex_inputs(abs, angle, "polar")
     r = apply(_POLAR, (abs, angle))
     if out is not None:

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from .._tensor import _wrap
 
 
@@ -103,6 +104,8 @@ _MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """``torch.cdist``: p-norm distance between each pair of rows of ``x1`` (*, R1, C) and ``x2`` (*, R2, C)."""
+    if _amp.active:
+        return _amp.run("cdist", cdist, x1, x2, p, compute_mode)
     if compute_mode not in _MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     mode = _MODES[compute_mode]
@@ -167,6 +170,8 @@ _PDIST = Primitive("PdistBackward0", _pdist_fwd, _pdist_grad, save_inputs=True, 
 
 def pdist(input, p=2):
     """``torch.pdist``: distances between all row pairs i < j of a 2-D input, in row-major pair order."""
+    if _amp.active:
+        return _amp.run("pdist", pdist, input, p)
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     dt = input._data.dtype
@@ -192,6 +197,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """``torch.cosine_similarity``: each input divided by its norm clamped to ``eps`` (the clamp outside
     autograd, as ATen), then the product summed over ``dim``."""
+    if _amp.active:
+        return _amp.run("cosine_similarity", cosine_similarity, x1, x2, dim, eps)
     from .._dtype import result_type_of
     from ..autograd.grad_mode import no_grad
     from ..linalg import vector_norm

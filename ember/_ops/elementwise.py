@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._prim import Primitive, apply, apply_binary
+from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _wrap
 from ._helpers import (_state, binary_cast, check_scalar, float_dtype_for, inplace, to_tensor, write_out,
                        _SCALARS)
@@ -335,6 +336,8 @@ class _no_grad:
 
 def pow(input, exponent, *, out=None):
     """``input ** exponent``; a Python-scalar base gives ``PowBackward2`` like torch."""
+    if _amp.active:
+        return _amp.run("pow", pow, input, exponent, out=out)
     if isinstance(exponent, Tensor) and not isinstance(input, Tensor):
         cast = binary_cast(exponent, input)
         r = apply(RPOW, (input, exponent), (), None if cast == exponent._data.dtype else cast)
@@ -362,6 +365,8 @@ float_power = _float_power
 
 
 def atan2(input, other, *, out=None):
+    if _amp.active:
+        return _amp.run("atan2", atan2, input, other, out=out)
     return _float_binary(ATAN2, input, other, out, "atan2")
 
 
@@ -624,6 +629,8 @@ def _make_unary(name, spec):
     keep_int = name in _INT_KEEP
 
     def op(input, *, out=None):
+        if _amp.active:
+            return _amp.run(name, op, input, out=out)
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         a = input._data
@@ -879,11 +886,15 @@ def lerp(input, end, weight, *, out=None):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    if _amp.active:
+        return _amp.run("addcmul", addcmul, input, tensor1, tensor2, value=value, out=out)
     r = input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
     return r if out is None else write_out(r, out)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    if _amp.active:
+        return _amp.run("addcdiv", addcdiv, input, tensor1, tensor2, value=value, out=out)
     if _int_like(tensor1) and _int_like(tensor2):
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release "
                            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "

@@ -167,7 +167,7 @@ _MODES = {"sum": 0, "mean": 1, "max": 2}
 
 
 def _bag_of(offsets, n, nbags):
-    """Bag number of each input position (positions past the last bag's end get ``nbags``)."""
+    """Bag number of each input position (the last bag runs to the end; -1 before the first offset)."""
     return np.searchsorted(offsets[:nbags], np.arange(n), side="right") - 1
 
 

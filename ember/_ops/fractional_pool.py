@@ -10,6 +10,7 @@ derivative scatters to them, like max pooling's.
 import numpy as np
 
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from ..autograd.grad_mode import is_grad_enabled
 from .pooling import _max_pool_grad
 
@@ -65,6 +66,9 @@ def _tuple(v, n):
 
 
 def _fractional(nd, input, kernel_size, output_size, output_ratio, _random_samples):
+    if _amp.active:
+        return _amp.run(f"fractional_max_pool{nd}d", _fractional, nd, input, kernel_size, output_size, output_ratio,
+                        _random_samples)
     name = f"fractional_max_pool{nd}d"
     if output_size is None and output_ratio is None:
         raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")

@@ -13,6 +13,7 @@ import itertools
 import numpy as np
 
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from .._tensor import _wrap
 
 _MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
@@ -261,6 +262,8 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """``torch.nn.functional.grid_sample``."""
+    if _amp.active:
+        return _amp.run("grid_sample", grid_sample, input, grid, mode, padding_mode, align_corners)
     if mode not in _MODES:
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
                          f"got: '{mode}'")

@@ -19,7 +19,8 @@ import numpy as np
 from .. import _dtype as D
 from .._errors import scalar_type_name
 from .._prim import Primitive, apply
-from .._storage import root_and_offset
+from ..amp.autocast_mode import state as _amp
+from .._storage import torch_strides
 from .._tensor import Tensor, _wrap, _wrap_dim
 from . import views as _views
 from ._helpers import _state, check_inplace, commit_inplace, inplace, write_out
@@ -258,20 +259,7 @@ def _strided_view(a, idx, shape, strides, offset):
     """``a[idx]`` with torch's geometry (element strides/offset relative to ``a``), in ``a``'s storage.
 
     NumPy gives unsqueezed dims stride 0 and empty slices offset 0; torch keeps both meaningful."""
-    item = a.itemsize
-    st = tuple(s * item for s in strides)
-    if type(a) is np.ndarray:
-        root, off = root_and_offset(a)
-        if root.flags.c_contiguous:
-            start = off + offset * item
-            if 0 in shape:
-                start = min(start, root.nbytes)  # torch may point an empty view past the end; NumPy can't
-            r = np.ndarray(shape, a.dtype, buffer=root, offset=start, strides=st)
-            if not a.flags.writeable and r.flags.writeable:
-                r.flags.writeable = False
-            return r
-        return np.lib.stride_tricks.as_strided(a[idx], shape, st, writeable=a.flags.writeable)
-    return _xp(a).lib.stride_tricks.as_strided(a[idx], shape, st)
+    return _views._make(a, shape, strides, offset)
 
 
 def _basic_fwd(a, idx, geom):
@@ -306,13 +294,13 @@ def _walk(t, items, keep_full=False):
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     item = a.itemsize
     vs = list(a.shape)
-    vt = [s // item for s in a.strides]
+    vt = list(torch_strides(a))  # a fresh empty array's NumPy strides are zeros, torch's contiguous
     np_idx = []
     adv = []
     dim = 0
     off = 0
     last = None
-    restride = False
+    restride = not a.size
     for pos, (k, v) in enumerate(kinds):
         if dim >= len(vs) and k is not _NONE and k is not _BOOL and k is not _ELL:
             # only reachable after several ellipses (torch lets each one skip the unindexed dims)
@@ -532,6 +520,8 @@ def _indices_arg(t, indices, name):
 
 def index_put(input, indices, values, accumulate=False):
     """``torch.index_put``: a copy of ``input`` with ``values`` written (or added) at ``indices``."""
+    if _amp.active:
+        return _amp.run("index_put", index_put, input, indices, values, accumulate)
     idx, unique = _indices_arg(input, indices, "index_put")
     values = _check_put_values(input, idx, values)
     return apply(_INDEX_PUT, (input, values), (idx, bool(accumulate), unique))
@@ -793,6 +783,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
 
 def scatter_add(input, dim, index, src, *, out=None):
     """``torch.scatter_add``: ``out[index[i][j]][j] += src[i][j]`` along ``dim``."""
+    if _amp.active:
+        return _amp.run("scatter_add", scatter_add, input, dim, index, src, out=out)
     idx = _dim_index(index, "scatter_add", "scatter(): Expected dtype int32/int64 for index")
     _check_src_dtype(input, src)
     d = _check_scatter(input, dim, idx, src._data, "scatter")
@@ -1051,6 +1043,8 @@ _INDEX_COPY = Primitive("IndexCopyBackward0", _index_copy_fwd, _index_copy_grad)
 
 def index_copy(input, dim, index, source, *, out=None):
     """``torch.index_copy``: rows of ``source`` written at ``index`` along ``dim`` (int64 index only)."""
+    if _amp.active:
+        return _amp.run("index_copy", index_copy, input, dim, index, source, out=out)
     if not isinstance(index, Tensor):
         raise TypeError(f"index_copy(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data

@@ -10,6 +10,7 @@ import numpy as np
 from .. import _dtype as D
 from .._errors import scalar_type_name
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _wrap, _wrap_dim
 from . import views as _views
 from ._helpers import inplace, shape_arg, write_out
@@ -78,6 +79,8 @@ _CAT = Primitive("CatBackward0", _cat_fwd, _cat_grad)
 
 def cat(tensors, dim=0, *, out=None):
     """``torch.cat``: concatenate along ``dim``, promoting dtypes; 1-D empty tensors are skipped (legacy)."""
+    if _amp.active:
+        return _amp.run("cat", cat, tensors, dim, out=out)
     tensors = _tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -126,6 +129,8 @@ _STACK = Primitive("StackBackward0", _stack_fwd, _stack_grad)
 
 def stack(tensors, dim=0, *, out=None):
     """``torch.stack``: join equal-shaped tensors along a new dimension ``dim`` (dtypes promoted)."""
+    if _amp.active:
+        return _amp.run("stack", stack, tensors, dim, out=out)
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")

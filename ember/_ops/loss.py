@@ -18,6 +18,7 @@ from .. import _dtype as D
 from .._errors import scalar_type_name
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap
+from ..amp.autocast_mode import state as _amp
 from ..autograd import grad_mode
 from ._helpers import binary_cast
 from .creation import full_like, ones_like, zeros_like
@@ -297,6 +298,8 @@ def _nll_loss_nd(input, target, weight, reduction, ignore_index):
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """``torch.nn.functional.nll_loss``: ``-weight[target] * input[target]`` over the class dimension,
     averaged over the total weight of the non-ignored targets for 'mean' (NaN when it is 0)."""
+    if _amp.active:
+        return _amp.run("nll_loss", nll_loss, input, target, weight, size_average, ignore_index, reduce, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     return _nll_loss_nd(input, target, weight, reduction, ignore_index)
 
@@ -334,6 +337,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """``torch.nn.functional.cross_entropy``: class indices (log_softmax + nll_loss; with label smoothing
     ``(1 - s) * nll + s / C * smooth``, the smooth term weighted and normalised as nll_loss) or class
     probabilities (when target has input's shape)."""
+    if _amp.active:
+        return _amp.run("cross_entropy", cross_entropy, input, target, weight, size_average, ignore_index, reduce,
+                        reduction, label_smoothing)
     reduction = _reduction(size_average, reduce, reduction)
     class_dim = 0 if input._data.ndim == 1 else 1
     if input._data.shape == target._data.shape:
@@ -463,6 +469,8 @@ def _weighted(loss, weight, input, reduction, mean_by_weight):
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """``torch.nn.functional.l1_loss``: ``|input - target|`` (broadcast, with a warning on differing
     sizes); with ``weight`` (input's size), 'mean' divides by ``weight.sum()``."""
+    if _amp.active:
+        return _amp.run("l1_loss", l1_loss, input, target, size_average, reduce, reduction, weight)
     _size_warning(input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
@@ -474,6 +482,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """``torch.nn.functional.mse_loss``: ``(input - target)**2`` (``MseLossBackward0``); with ``weight``,
     'mean' divides by ``weight.sum()``."""
+    if _amp.active:
+        return _amp.run("mse_loss", mse_loss, input, target, size_average, reduce, reduction, weight)
     _size_warning(input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
@@ -485,6 +495,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """``torch.nn.functional.smooth_l1_loss``: ``0.5 z**2 / beta`` for ``|z| < beta``, else
     ``|z| - 0.5 beta``; ``beta == 0`` is l1_loss."""
+    if _amp.active:
+        return _amp.run("smooth_l1_loss", smooth_l1_loss, input, target, size_average, reduce, reduction, beta)
     _size_warning(input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
@@ -499,6 +511,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """``torch.nn.functional.huber_loss``: ``0.5 z**2`` for ``|z| < delta``, else ``delta (|z| - 0.5 delta)``;
     the result has input's dtype; ``weight`` multiplies the unreduced loss ('mean' is its mean)."""
+    if _amp.active:
+        return _amp.run("huber_loss", huber_loss, input, target, reduction, delta, weight)
     _size_warning(input, target)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -548,6 +562,9 @@ _BCE = Primitive("BinaryCrossEntropyBackward0", _opmath(_bce_fwd), _bce_grad, sa
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """``torch.nn.functional.binary_cross_entropy``: ``-w (t log x + (1 - t) log(1 - x))`` with each log
     clamped at -100; ``weight`` broadcasts to the target's shape; input and target must match in size."""
+    if _amp.active:
+        return _amp.run("binary_cross_entropy", binary_cross_entropy, input, target, weight, size_average, reduce,
+                        reduction)
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}) "
@@ -644,6 +661,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                      pos_weight=None):
     """``torch.nn.functional.binary_cross_entropy_with_logits``: sigmoid + BCE computed stably;
     ``pos_weight`` weighs the positive term and broadcasts against the target."""
+    if _amp.active:
+        return _amp.run("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits, input, target, weight,
+                        size_average, reduce, reduction, pos_weight)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
     reduction = _ENUM_NAMES[get_enum(reduction)]
@@ -670,6 +690,8 @@ def _kl_div(input, target, reduction, log_target):
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """``torch.nn.functional.kl_div``: ``target * (log target - input)`` (``exp(target) * (target - input)``
     with ``log_target``); 'batchmean' divides the sum by the batch size, 'mean' warns as torch does."""
+    if _amp.active:
+        return _amp.run("kl_div", kl_div, input, target, size_average, reduce, reduction, log_target)
     if size_average is not None or reduce is not None:
         red = _ENUM_NAMES[get_enum(legacy_get_string(size_average, reduce))]
     else:
@@ -700,6 +722,9 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
                      reduction="mean"):
     """``torch.nn.functional.poisson_nll_loss``: ``exp(input) - target * input`` (``input - target *
     log(input + eps)`` without ``log_input``), plus the Stirling term for targets > 1 with ``full``."""
+    if _amp.active:
+        return _amp.run("poisson_nll_loss", poisson_nll_loss, input, target, log_input, full, size_average, eps,
+                        reduce, reduction)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
     if reduction != "none" and reduction != "mean" and reduction != "sum":
@@ -757,6 +782,8 @@ _SOFT_MARGIN = Primitive("SoftMarginLossBackward0", _opmath(_soft_margin_fwd), _
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """``torch.nn.functional.soft_margin_loss``: ``log(1 + exp(-target * input))``, in input's dtype."""
+    if _amp.active:
+        return _amp.run("soft_margin_loss", soft_margin_loss, input, target, size_average, reduce, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     _no_grad_arg(target, "target", "soft_margin_loss")
     xdt = input._data.dtype
@@ -851,6 +878,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                       reduction="mean"):
     """``torch.nn.functional.multi_margin_loss``: ``sum_{i != y} max(0, margin - x[y] + x[i])**p / C``
     per sample (times ``weight[y]``); p is 1 or 2."""
+    if _amp.active:
+        return _amp.run("multi_margin_loss", multi_margin_loss, input, target, p, margin, weight, size_average,
+                        reduce, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     if p != 1 and p != 2:
         raise ValueError("only p == 1 and p == 2 supported")
@@ -926,6 +956,9 @@ _MULTILABEL_MARGIN_BACKWARD = Primitive("MultilabelMarginLossBackwardBackward0",
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """``torch.nn.functional.multilabel_margin_loss``: per sample ``sum_{j, d} max(0, 1 - x[y_j] + x[d]) / C``
     over the targets y_j before the first -1 and the classes d that are not targets."""
+    if _amp.active:
+        return _amp.run("multilabel_margin_loss", multilabel_margin_loss, input, target, size_average, reduce,
+                        reduction)
     reduction = _reduction(size_average, reduce, reduction)
     shape = _margin_input_check(input)
     nd = input.dim()
@@ -958,6 +991,9 @@ def _hinge_embedding(input, target, margin, reduction):
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """``torch.nn.functional.hinge_embedding_loss``: ``x`` where target is 1, ``max(0, margin - x)`` where
     it is -1."""
+    if _amp.active:
+        return _amp.run("hinge_embedding_loss", hinge_embedding_loss, input, target, margin, size_average, reduce,
+                        reduction)
     return _hinge_embedding(input, target, margin, _reduction(size_average, reduce, reduction))
 
 
@@ -986,6 +1022,9 @@ def _cosine_embedding(input1, input2, target, margin, reduction):
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     """``torch.nn.functional.cosine_embedding_loss``: ``1 - cos(x1, x2)`` for target 1,
     ``max(0, cos - margin)`` for -1 (cos with 1e-12 added to each squared norm)."""
+    if _amp.active:
+        return _amp.run("cosine_embedding_loss", cosine_embedding_loss, input1, input2, target, margin, size_average,
+                        reduce, reduction)
     return _cosine_embedding(input1, input2, target, float(margin), _reduction(size_average, reduce, reduction))
 
 
@@ -995,6 +1034,9 @@ def _margin_ranking(input1, input2, target, margin, reduction):
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     """``torch.nn.functional.margin_ranking_loss``: ``max(0, -target * (x1 - x2) + margin)``."""
+    if _amp.active:
+        return _amp.run("margin_ranking_loss", margin_ranking_loss, input1, input2, target, margin, size_average,
+                        reduce, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
@@ -1025,6 +1067,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                         reduce=None, reduction="mean"):
     """``torch.nn.functional.triplet_margin_loss``: ``max(0, margin + d(a, p) - d(a, n))`` with the
     pairwise p-distance; ``swap`` uses ``min(d(a, n), d(p, n))``."""
+    if _amp.active:
+        return _amp.run("triplet_margin_loss", triplet_margin_loss, anchor, positive, negative, margin, p, eps, swap,
+                        size_average, reduce, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
@@ -1248,6 +1293,9 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     (N, S) or concatenated (sum(target_lengths),); lengths as tensors or tuples; 'mean' divides each loss by
     its target length (at least 1) before averaging; ``zero_infinity`` zeroes infinite losses and their
     gradients."""
+    if _amp.active:
+        return _amp.run("ctc_loss", ctc_loss, log_probs, targets, input_lengths, target_lengths, blank, reduction,
+                        zero_infinity)
     return _ctc(log_probs, targets, input_lengths, target_lengths, blank, _ENUM_NAMES[get_enum(reduction)],
                 zero_infinity)
 

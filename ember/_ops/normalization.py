@@ -9,6 +9,7 @@ import numpy as np
 
 from .._prim import Primitive, apply
 from .._tensor import _wrap
+from ..amp.autocast_mode import state as _amp
 from ..autograd.grad_mode import is_grad_enabled
 
 
@@ -34,6 +35,28 @@ def _stats(ctx, x, axes, eps, saved_shape):
         return mean, rstd
     return (_wrap(ctx._out[1]).to(x.dtype).reshape(saved_shape),
             _wrap(ctx._out[2]).to(x.dtype).reshape(saved_shape))
+
+
+def _check_types(input, params, kernel):
+    """torch's CPU dtype rules: a floating input; parameters of the input's dtype, or all float32 for a
+    float16/bfloat16 input (``check_mixed_data_type``)."""
+    from .._errors import scalar_type_name
+    dt = input._data.dtype
+    if dt.kind != "f" and str(dt) != "bfloat16":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(input.dtype)}\'')
+    params = [t for t in params if t is not None]
+    if not params:
+        return
+    if params[0].dtype == input.dtype:
+        for t in params[1:]:
+            if t.dtype != input.dtype:
+                raise RuntimeError(f"expected scalar type {scalar_type_name(input.dtype)} but found "
+                                   f"{scalar_type_name(t.dtype)}")
+        return
+    if any(t._data.dtype != np.float32 for t in params):
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    if str(dt) not in ("float16", "bfloat16"):
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
 
 def _affine(y, weight, bias, shape):
@@ -88,6 +111,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                     ("bias", bias)):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    _check_types(input, (weight, bias, running_mean, running_var), "batch_norm")
     if training:
         size = input.numel() // c
         if size == 1:
@@ -179,6 +203,8 @@ _LN = Primitive("NativeLayerNormBackward0", _ln_fwd, _ln_grad, save_inputs=True,
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """``torch.nn.functional.layer_norm`` over the trailing ``normalized_shape`` dims."""
+    if _amp.active:
+        return _amp.run("layer_norm", layer_norm, input, normalized_shape, weight, bias, eps)
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
@@ -190,6 +216,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if t is not None and tuple(t.shape) != normalized_shape:
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
                                f"{list(t.shape)} and normalized_shape = {list(normalized_shape)}")
+    _check_types(input, (weight, bias), "LayerNormKernelImpl")
     return apply(_LN, (input, weight, bias), (nd, eps))[0]
 
 
@@ -231,12 +258,15 @@ _GN = Primitive("NativeGroupNormBackward0", _gn_fwd, _gn_grad, save_inputs=True,
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """``torch.nn.functional.group_norm``."""
+    if _amp.active:
+        return _amp.run("group_norm", group_norm, input, num_groups, weight, bias, eps)
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     c = input.shape[1]
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
+    _check_types(input, (weight, bias), "GroupNormKernelImpl")
     return apply(_GN, (input, weight, bias), (num_groups, eps))[0]
 
 

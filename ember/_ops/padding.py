@@ -8,6 +8,7 @@ derivative.
 import numpy as np
 
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 
@@ -91,6 +92,8 @@ def _gather_prim(mode, n):
 
 def pad(input, pad, mode="constant", value=None):
     """``torch.nn.functional.pad``: ``pad`` lists (left, right) pairs starting from the last dim."""
+    if _amp.active:
+        return _amp.run("pad", _pad_fn, input, pad, mode, value)
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if len(pad) % 2:
@@ -124,6 +127,9 @@ def pad(input, pad, mode="constant", value=None):
     if not maps:
         return input.clone()
     return apply(_gather_prim(mode, n), (input,), (tuple(maps),))
+
+
+_pad_fn = pad  # for the autocast guard, where the argument ``pad`` shadows the function
 
 
 __all__ = []

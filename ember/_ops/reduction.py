@@ -16,6 +16,7 @@ from .. import _dtype as D
 from .views import EXPAND
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap, _wrap_dim
+from ..amp.autocast_mode import state as _amp
 from ..autograd import grad_mode
 from ..return_types import ReturnType
 from ._helpers import inplace, write_out
@@ -197,6 +198,8 @@ def _sum_dtypes(npd, dtype):
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """``torch.sum``: over all dims, or ``dim`` (int or tuple); ints/bools accumulate in int64."""
+    if _amp.active:
+        return _amp.run("sum", sum, input, dim, keepdim, dtype=dtype, out=out)
     a = input._data
     if dim is None and dtype is None and out is None and a.dtype.kind == "f" and a.dtype not in _LOW:
         return apply(SUM_ALL, (input,), (_ALL_DIMS[a.ndim], keepdim, a.dtype))
@@ -326,6 +329,8 @@ PROD = Primitive("ProdBackward1", _prod_fwd, _prod_grad, save_inputs=True, save_
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """``torch.prod`` over all elements or one ``dim`` (an int); ints/bools multiply in int64."""
+    if _amp.active:
+        return _amp.run("prod", prod, input, dim, keepdim, dtype=dtype, out=out)
     a = input._data
     cast, out_dt = _sum_dtypes(a.dtype, dtype)
     if dim is None:
@@ -704,6 +709,8 @@ LOGSUMEXP = Primitive("LogsumexpBackward0", _logsumexp_fwd, _logsumexp_grad, sav
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
     """``torch.logsumexp``, stable (shifts by the max; infinite maxima shift by zero); ints become float."""
+    if _amp.active:
+        return _amp.run("logsumexp", logsumexp, input, dim, keepdim, out=out)
     a = input._data
     cast = D.get_default_dtype().np if a.dtype.kind in "biu" else None
     r = apply(LOGSUMEXP, (input,), (_dims(dim, a.ndim), keepdim), cast)
@@ -768,6 +775,8 @@ VECTOR_NORM = Primitive("LinalgVectorNormBackward0", _vnorm_fwd, _vnorm_grad, sa
 
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None, name="linalg.vector_norm"):
     """``torch.linalg.vector_norm`` (also torch.norm's vector case): floating/complex input, real result."""
+    if _amp.active:
+        return _amp.run("linalg_vector_norm", vector_norm, input, ord, dim, keepdim, dtype=dtype, name=name)
     a = input._data
     if not (_is_float(a.dtype) or a.dtype.kind == "c"):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_cname(a.dtype)}")
@@ -823,6 +832,8 @@ def _matrix_norm(input, p, dim, keepdim):
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """The legacy ``torch.norm``: 'fro' and numbers are vector norms over ``dim`` (default all), 'nuc' is
     the nuclear norm of a matrix (two dims)."""
+    if _amp.active:
+        return _amp.run("norm", norm, input, p, dim, keepdim, out=out, dtype=dtype)
     if isinstance(p, str):
         if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
             r = vector_norm(input, 2, dim, keepdim, dtype=dtype)
@@ -852,6 +863,8 @@ DIST = Primitive("DistBackward0", _dist_fwd, _dist_grad, save_inputs=True, save_
 
 def dist(input, other, p=2):
     """``torch.dist``: the ``p``-norm of ``input - other`` (broadcast, promoted)."""
+    if _amp.active:
+        return _amp.run("dist", dist, input, other, p)
     from ._helpers import binary_cast
     cast = binary_cast(input, other)
     if not (_is_float(cast) or cast.kind == "c"):
@@ -886,6 +899,8 @@ RENORM = Primitive("RenormBackward0", _renorm_fwd, _renorm_grad, save_inputs=Tru
 
 def renorm(input, p, dim, maxnorm, *, out=None):
     """``torch.renorm``: each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` is scaled down to it."""
+    if _amp.active:
+        return _amp.run("renorm", renorm, input, p, dim, maxnorm, out=out)
     a = input._data
     if a.ndim < 2:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {a.ndim} dimensions")
@@ -941,6 +956,8 @@ def _scan_dims(input, dim, dtype, name):
 
 def cumsum(input, dim, *, dtype=None, out=None):
     """``torch.cumsum``: ints/bools accumulate in int64, floats in double (torch's CPU kernel)."""
+    if _amp.active:
+        return _amp.run("cumsum", cumsum, input, dim, dtype=dtype, out=out)
     d, cast, out_dt = _scan_dims(input, dim, dtype, "cumsum")
     r = apply(CUMSUM, (input,), (d, False, out_dt), cast)
     return r if out is None else write_out(r, out)
@@ -968,6 +985,8 @@ CUMPROD = Primitive("CumprodBackward0", lambda a, dim, dt: _scan("cumprod", a, d
 
 def cumprod(input, dim, *, dtype=None, out=None):
     """``torch.cumprod``; its gradient is exact with zeros in the input."""
+    if _amp.active:
+        return _amp.run("cumprod", cumprod, input, dim, dtype=dtype, out=out)
     d, cast, out_dt = _scan_dims(input, dim, dtype, "cumprod")
     r = apply(CUMPROD, (input,), (d, out_dt), cast)
     return r if out is None else write_out(r, out)

@@ -20,7 +20,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._prim import Primitive, apply
-from .._tensor import Tensor, _wrap
+from ..amp.autocast_mode import state as _amp
+from .._tensor import _wrap
 from ..autograd.grad_mode import is_grad_enabled
 
 __all__ = ["lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell"]
@@ -37,7 +38,8 @@ def _work(*arrays):
 
 
 def _empty(like, shape):
-    return np.empty_like(like, shape=shape)
+    """An uninitialised C-ordered array of ``shape`` with ``like``'s dtype, on its device."""
+    return np.empty_like(like, shape=shape, order="C")
 
 
 def _sigmoid_(a):
@@ -69,8 +71,8 @@ def _lstm_fwd(xp, h0, c0, w_hh, w_hr, sizes, offs, reverse):
     m = _empty(xp, (n, hs) if w_hr is not None else (0,))
     h = h0.copy()
     c = c0.copy()
-    whh_t = w_hh.T
-    whr_t = None if w_hr is None else w_hr.T
+    whh_t = np.ascontiguousarray(w_hh.T)  # BLAS runs the per-step matmul faster on a contiguous operand
+    whr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     with np.errstate(over="ignore"):
         for t in _steps(len(sizes), reverse):
             o = offs[t]
@@ -113,7 +115,19 @@ def _lstm_bwd_arrays(ctx, gout, gh, gc):
     dh = np.zeros_like(gates, shape=(b, p)) if gh is None else gh._data.astype(gates.dtype, copy=True)
     dc = np.zeros_like(gates, shape=(b, hs)) if gc is None else gc._data.astype(gates.dtype, copy=True)
     go = None if gout is None else gout._data
+    gi, gf, gg, gout_ = gates[:, :hs], gates[:, hs:2 * hs], gates[:, 2 * hs:3 * hs], gates[:, 3 * hs:]
+    # factors that do not depend on the incoming gradients, over all steps at once:
+    # dc += dm * a;  d(i, f, g) = dc * k;  d(o) = dm * o_k
+    a = 1 - tc * tc
+    a *= gout_
+    k = np.empty_like(gates, shape=(n, 3, hs))
+    np.multiply(gg, gi - gi * gi, out=k[:, 0])
+    np.multiply(cprev, gf - gf * gf, out=k[:, 1])
+    np.multiply(gi, 1 - gg * gg, out=k[:, 2])
+    o_k = gout_ - gout_ * gout_
+    o_k *= tc
     dg = _empty(gates, (n, g4))
+    dg3 = dg[:, :3 * hs].reshape(n, 3, hs)
     dhr = _empty(gates, (n, p)) if w_hr is not None else None
     for t in _steps(len(sizes), not reverse):
         o = offs[t]
@@ -127,26 +141,12 @@ def _lstm_bwd_arrays(ctx, gout, gh, gc):
             dm = dht @ w_hr
         else:
             dm = dht
-        g = gates[o:e]
-        gi, gf, gg, gout_ = g[:, :hs], g[:, hs:2 * hs], g[:, 2 * hs:3 * hs], g[:, 3 * hs:]
-        tct = tc[o:e]
-        d = dg[o:e]
         dct = dc[:bs]
-        dct += dm * gout_ * (1 - tct * tct)
-        do = d[:, 3 * hs:]
-        np.multiply(dm, tct, out=do)
-        do *= gout_ - gout_ * gout_
-        di = d[:, :hs]
-        np.multiply(dct, gg, out=di)
-        di *= gi - gi * gi
-        df = d[:, hs:2 * hs]
-        np.multiply(dct, cprev[o:e], out=df)
-        df *= gf - gf * gf
-        dgg = d[:, 2 * hs:3 * hs]
-        np.multiply(dct, gi, out=dgg)
-        dgg *= 1 - gg * gg
-        dct *= gf
-        np.matmul(d, w_hh, out=dht)
+        dct += dm * a[o:e]
+        np.multiply(dct[:, None, :], k[o:e], out=dg3[o:e])
+        np.multiply(dm, o_k[o:e], out=dg[o:e, 3 * hs:])
+        dct *= gf[o:e]
+        np.matmul(dg[o:e], w_hh, out=dht)
     dw_hh = dg.T @ hprev
     dw_hr = None if w_hr is None else dhr.T @ m
     return dg, dh, dc, dw_hh, dw_hr
@@ -172,7 +172,7 @@ def _gru_fwd(xp, h0, w_hh, b_hh, sizes, offs, reverse):
     hprev = _empty(xp, (n, hs))
     out = _empty(xp, (n, hs))
     h = h0.copy()
-    whh_t = w_hh.T
+    whh_t = np.ascontiguousarray(w_hh.T)
     with np.errstate(over="ignore"):
         for t in _steps(len(sizes), reverse):
             o = offs[t]
@@ -262,7 +262,7 @@ def _rnn_fwd(xp, h0, w_hh, sizes, offs, reverse, relu):
     hprev = _empty(xp, (n, hs))
     out = _empty(xp, (n, hs))
     h = h0.copy()
-    whh_t = w_hh.T
+    whh_t = np.ascontiguousarray(w_hh.T)
     for t in _steps(len(sizes), reverse):
         o = offs[t]
         bs = sizes[t]
@@ -481,6 +481,8 @@ def _full(mode, args):
             raise RuntimeError(f"input must have 3 dimensions, got {input.dim()}")
         x = input.transpose(0, 1) if batch_first else input
         t, b = x.shape[0], x.shape[1]
+        if t == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         data = x.reshape(t * b, x.shape[2])
         sizes = (b,) * t
         packed = False
@@ -540,6 +542,8 @@ def _cell(mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh):
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``torch.lstm_cell``: one LSTM step, returns (h', c')."""
+    if _amp.active:
+        return _amp.run("lstm_cell", lstm_cell, input, hx, w_ih, w_hh, b_ih, b_hh)
     h0, c0 = hx
     _check_cell(input, (h0, c0), w_ih, w_hh)
     return _cell("LSTM", input, h0, c0, w_ih, w_hh, b_ih, b_hh)
@@ -547,17 +551,23 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
 
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``torch.gru_cell``: one GRU step, returns h'."""
+    if _amp.active:
+        return _amp.run("gru_cell", gru_cell, input, hx, w_ih, w_hh, b_ih, b_hh)
     _check_cell(input, (hx,), w_ih, w_hh)
     return _cell("GRU", input, hx, None, w_ih, w_hh, b_ih, b_hh)[0]
 
 
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``torch.rnn_tanh_cell``: ``tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
+    if _amp.active:
+        return _amp.run("rnn_tanh_cell", rnn_tanh_cell, input, hx, w_ih, w_hh, b_ih, b_hh)
     _check_cell(input, (hx,), w_ih, w_hh)
     return _cell("RNN_TANH", input, hx, None, w_ih, w_hh, b_ih, b_hh)[0]
 
 
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``torch.rnn_relu_cell``: ``relu(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
+    if _amp.active:
+        return _amp.run("rnn_relu_cell", rnn_relu_cell, input, hx, w_ih, w_hh, b_ih, b_hh)
     _check_cell(input, (hx,), w_ih, w_hh)
     return _cell("RNN_RELU", input, hx, None, w_ih, w_hh, b_ih, b_hh)[0]

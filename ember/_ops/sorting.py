@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ._helpers import result_dtype, write_out
 from .views import _xp
@@ -328,11 +329,15 @@ def _quantile(input, q, dim, keepdim, interpolation, out, ignore_nan):
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """``torch.quantile``: ``q`` a float or a 0-d/1-d tensor (a leading output dim); NaN if a slice has NaN."""
+    if _amp.active:
+        return _amp.run("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation, out=out)
     return _quantile(input, q, dim, keepdim, interpolation, out, False)
 
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """``torch.nanquantile``: quantiles of the non-NaN values (NaN if a slice is all NaN)."""
+    if _amp.active:
+        return _amp.run("nanquantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation, out=out)
     return _quantile(input, q, dim, keepdim, interpolation, out, True)
 
 

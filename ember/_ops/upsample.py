@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 
 _REDUCED = ("float16", "bfloat16")
 
@@ -232,6 +233,9 @@ def _resample(input, output_size, scales, mode, align_corners, antialias):
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """``torch.nn.functional.interpolate``: torch's argument checks, output-size and scale rules."""
+    if _amp.active:
+        return _amp.run("interpolate", interpolate, input, size, scale_factor, mode, align_corners,
+                        recompute_scale_factor, antialias)
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "

@@ -1,131 +1,356 @@
 """Views and shape ops: each output shares its input's storage and version counter, as in torch.
 
 view/reshape/transpose/permute/squeeze/unsqueeze/expand/narrow/select/unfold/as_strided/flatten/
-unflatten/movedim/diagonal/split/chunk/unbind/view_as_real/view_as_complex, plus ``contiguous`` and
-``clone``.  In-place ops on a view rewrite the base's history with a ``CopySlices`` node
-(``rebase_view_history``), so gradients flow to the base as torch's do.
+unflatten/movedim/diagonal/split/chunk/tensor_split/unbind/view_as_real/view_as_complex/view(dtype),
+``contiguous``/``clone`` with memory formats, and the in-place shape ops (``t_``, ``squeeze_`` ...).
+
+Every view gets torch's geometry exactly: its sizes, strides (also of size-1 and size-0 dims, which NumPy
+picks freely) and storage offset are computed by torch's rules from the input's, and the array is NumPy's
+own view when that already has them, else one built with them over the same memory (``_make``).
+In-place ops on a view rewrite the base's history with a ``CopySlices`` node (``rebase_view_history``),
+so gradients flow to the base as torch's do.
 """
+import warnings
+
 import numpy as np
 
 from .._prim import Primitive, apply
-from ..autograd.graph import OpNode
+from ..amp.autocast_mode import state as _amp
+from .._storage import contiguous_strides, root_and_offset, torch_strides
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
+from ..autograd import grad_mode
+from ..autograd.graph import OpNode
 from ._helpers import dims_arg, shape_arg
 
 _as_strided = np.lib.stride_tricks.as_strided
 
 
 # ----------------------------------------------------------------------------------------------------
+# geometry
+
+class _Interface:
+    """A hand-made ``__array_interface__``: NumPy wraps it as an array of any geometry; ``base`` keeps the
+    viewed array alive and leads ``_storage.root_array`` to the storage."""
+    __slots__ = ("__array_interface__", "base")
+
+
+def _make(a, shape, strides, delta=0, dtype=None, writeable=None):
+    """A view of ``a``'s memory with ``shape`` and element ``strides`` whose first element lies ``delta``
+    elements past ``a``'s (elements of ``dtype``, by default ``a``'s)."""
+    dt = a.dtype if dtype is None else dtype
+    item = dt.itemsize
+    bst = tuple(s * item for s in strides)
+    if type(a) is not np.ndarray:
+        return _xp(a).ndarray(tuple(shape), dt, a.data + delta * item, bst)
+    if writeable is None:
+        writeable = a.flags.writeable
+    h = _Interface()
+    h.__array_interface__ = {"version": 3, "shape": tuple(shape), "typestr": dt.str, "strides": bst,
+                             "data": (a.__array_interface__["data"][0] + delta * item, not writeable)}
+    h.base = a
+    r = np.asarray(h)
+    return r if r.dtype == dt else r.view(dt)
+
+
+def _fit(r, a, shape, strides, delta=0, writeable=None):
+    """``r`` (NumPy's own view of ``a``, or None) if it has torch's geometry, else a view built with it.
+
+    NumPy leaves an empty slice's data pointer where it was; torch moves the storage offset regardless."""
+    if r is not None and (r.size or not delta):
+        item = r.itemsize
+        if r.strides == tuple(s * item for s in strides):
+            return r
+    return _make(a, shape, strides, delta, writeable=writeable)
+
+
+def _xp(a):
+    from .._device import array_module, device_of_array
+    return array_module(device_of_array(a))
+
+
+def _zeros(like, shape):
+    return np.zeros(shape, like.dtype) if type(like) is np.ndarray else _xp(like).zeros(shape, like.dtype)
+
+
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _compute_stride(oldshape, oldstride, newshape):
+    """torch's ``computeStride``: the strides viewing (oldshape, oldstride) as ``newshape``, or None when
+    the memory layout does not allow a view."""
+    if not oldshape:
+        return (1,) * len(newshape)
+    if _numel(oldshape) == 0:
+        return tuple(oldstride) if tuple(oldshape) == tuple(newshape) else contiguous_strides(newshape)
+    newstride = [0] * len(newshape)
+    view_d = len(newshape) - 1
+    chunk_base = oldstride[-1]
+    tensor_numel = view_numel = 1
+    for tensor_d in range(len(oldshape) - 1, -1, -1):
+        tensor_numel *= oldshape[tensor_d]
+        if tensor_d == 0 or (oldshape[tensor_d - 1] != 1 and oldstride[tensor_d - 1] != tensor_numel * chunk_base):
+            while view_d >= 0 and (view_numel < tensor_numel or newshape[view_d] == 1):
+                newstride[view_d] = view_numel * chunk_base
+                view_numel *= newshape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                chunk_base = oldstride[tensor_d - 1]
+                tensor_numel = view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(newstride)
+
+
+def _is_contiguous(shape, strides):
+    """torch's ``is_contiguous`` (default format): size-1 dims are ignored, empty tensors are contiguous."""
+    expected = 1
+    for n, st in zip(reversed(shape), reversed(strides)):
+        if n == 0:
+            return True
+        if n != 1:
+            if st != expected:
+                return False
+            expected *= n
+    return True
+
+
+def _non_overlapping_and_dense(shape, strides):
+    """torch's ``is_non_overlapping_and_dense``: the elements fill a block of memory, in any dim order."""
+    if 0 in shape or _is_contiguous(shape, strides):
+        return True
+    perm = sorted(range(len(shape)), key=lambda d: (shape[d] < 2, strides[d] if shape[d] >= 2 else 0))
+    expected = 1
+    for d in perm:
+        if shape[d] < 2:
+            return True
+        if strides[d] != expected:
+            return False
+        expected *= shape[d]
+    return True
+
+
+def _dense_strides(shape, strides):
+    """torch's ``infer_dense_strides``: contiguous strides in the input's stride order (stride-0 dims keep
+    their place; equal strides put the smaller size inner)."""
+    n = len(shape)
+    perm = list(range(n - 1, -1, -1))
+    for i in range(1, n):
+        d1 = i
+        for j in range(1, i + 1):
+            d0 = i - j
+            a, b = perm[d0], perm[d1]
+            sa, sb = strides[a], strides[b]
+            if sa == 0 or sb == 0:
+                cmp = 0
+            elif sa != sb:
+                cmp = 1 if sa > sb else -1
+            else:
+                cmp = 1 if shape[a] > shape[b] else 0
+            if cmp > 0:
+                perm[d0], perm[d1] = b, a
+                d1 = d0
+            elif cmp < 0:
+                break
+    out = [0] * n
+    acc = 1
+    for d in perm:
+        out[d] = acc
+        if shape[d] > 1:
+            acc *= shape[d]
+    return tuple(out)
+
+
+def _index_geometry(shape, strides, idx):
+    """(shape, strides, element delta) of ``a[idx]`` for an index of full or bounded slices, ints and a
+    trailing Ellipsis, with torch's offsets (an empty slice still moves the offset to its start)."""
+    out_shape, out_strides, delta = [], [], 0
+    for d, it in enumerate(idx):
+        if it is Ellipsis:
+            out_shape.extend(shape[d:])
+            out_strides.extend(strides[d:])
+            return tuple(out_shape), tuple(out_strides), delta
+        if isinstance(it, slice):
+            lo, hi, step = it.indices(shape[d])
+            delta += lo * strides[d]
+            out_shape.append(len(range(lo, hi, step)))
+            out_strides.append(strides[d] * step)
+        else:
+            delta += it * strides[d]
+    n = len(idx)
+    return tuple(out_shape) + tuple(shape[n:]), tuple(out_strides) + tuple(strides[n:]), delta
+
+
+def _same_view(a):
+    """A new view of all of ``a`` (its strides kept, also those torch gives a fresh empty array)."""
+    r = a.view()
+    return r if a.size else _fit(r, a, a.shape, torch_strides(a))
+
+
+def _basic_view(a, idx):
+    """``a[idx]`` (slices, ints, a trailing Ellipsis) with torch's geometry."""
+    r = a[idx]
+    if r.size:
+        return r
+    shape, strides, delta = _index_geometry(a.shape, torch_strides(a), idx)
+    return _fit(r, a, shape, strides, delta)
+
+
+def _no_sizes(name):
+    return TypeError(f"{name}() missing 1 required positional arguments: \"size\"")
+
+
+# ----------------------------------------------------------------------------------------------------
 # reshaping views
 
 def _infer_shape(shape, numel):
-    shape = list(shape)
-    neg = [i for i, s in enumerate(shape) if s == -1]
-    if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
+    """torch's ``infer_size``: fill in a single -1 and check the element count."""
+    neg = -1
+    known = 1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if neg >= 0:
+                raise RuntimeError("only one dimension can be inferred")
+            neg = i
+        elif s < 0:
             raise RuntimeError(f"invalid shape dimension {s}")
-    if neg:
-        rest = 1
-        for i, s in enumerate(shape):
-            if i != neg[0]:
-                rest *= s
-        if rest == 0 or numel % rest != 0:
+        else:
+            known *= s
+    if neg >= 0:
+        if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape[neg[0]] = numel // rest
-    else:
-        n = 1
-        for s in shape:
-            n *= s
-        if n != numel:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = shape[:neg] + (numel // known,) + shape[neg + 1:]
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
     return tuple(shape)
 
 
-def _view_fwd(a, shape):
-    v = a.view()
-    try:
-        v.shape = shape
-    except AttributeError:
-        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
-                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
-    return v
+def _view_fwd(a, shape, strides):
+    return _fit(a.reshape(shape) if a.flags.c_contiguous else None, a, shape, strides)
 
 
 def _reshape_back(ctx, g):
-    return (g.reshape(ctx.next_functions and ctx._in_meta[0][0]),)
+    return (g.reshape(ctx._in_meta[0][0]),)
 
 
 VIEW = Primitive("ViewBackward0", _view_fwd, _reshape_back, view=True)
+RESHAPE_ALIAS = Primitive("ReshapeAliasBackward0", _view_fwd, _reshape_back, view=True)
 UNSAFE_VIEW = Primitive("UnsafeViewBackward0", lambda a, shape: a.reshape(shape), _reshape_back)
-SQUEEZE = Primitive("SqueezeBackward0", lambda a, shape: a.reshape(shape), _reshape_back, view=True)
-SQUEEZE_DIM = Primitive("SqueezeBackward1", lambda a, shape: a.reshape(shape), _reshape_back, view=True)
-SQUEEZE_DIMS = Primitive("SqueezeBackward2", lambda a, shape: a.reshape(shape), _reshape_back, view=True)
-UNSQUEEZE = Primitive("UnsqueezeBackward0", lambda a, shape: a.reshape(shape), _reshape_back, view=True)
+
+_VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
+               "across two contiguous subspaces). Use .reshape(...) instead.")
 
 
-def view(self, *shape):
-    """``Tensor.view(*shape)`` or ``view(dtype)``: a view with a new shape (or a reinterpreting dtype)."""
-    from .. import _dtype as D
-    if len(shape) == 1 and isinstance(shape[0], D.dtype):
-        return _view_dtype(self, shape[0])
-    shape = _infer_shape(shape_arg(shape), self._data.size)
-    return apply(VIEW, (self,), (shape,))
-
-
-def _view_dtype(self, dt):
+def _view_shape(self, shape):
+    """``self.view(shape)``: torch's strides for the new shape, or its error when the layout forbids it."""
     a = self._data
-    if dt.itemsize != a.itemsize and a.ndim and a.strides[-1] != a.itemsize:
-        raise RuntimeError("self.stride(-1) must be 1 to view Byte as Float (different element sizes), but got "
-                           f"{a.strides[-1] // a.itemsize}")
-    r = _wrap(a.view(dt.np))
-    from .._prim import _link_view
-    _link_view(r, self)
-    return r
+    shape = _infer_shape(shape, a.size)
+    strides = _compute_stride(a.shape, torch_strides(a), shape)
+    if strides is None:
+        raise RuntimeError(_VIEW_ERROR)
+    return apply(VIEW, (self,), (shape, strides))
+
+
+def view(self, *shape, size=None, dtype=None):
+    """``Tensor.view(*shape)`` (a view with torch's strides for the new shape; torch's error when the
+    layout does not allow one) or ``Tensor.view(dtype)`` (the same bytes reinterpreted)."""
+    from .. import _dtype as D
+    if dtype is not None or (len(shape) == 1 and isinstance(shape[0], D.dtype)):
+        return _view_dtype(self, dtype if dtype is not None else shape[0])
+    if size is not None:
+        shape = (size,)
+    if not shape:
+        raise _no_sizes("view")
+    return _view_shape(self, shape_arg(shape))
 
 
 def view_as(self, other):
-    return view(self, other._data.shape)
+    return _view_shape(self, other._data.shape)
 
 
 def reshape(input, *shape):
-    """A view when the strides allow it, otherwise a copy (``UnsafeViewBackward0``), as torch."""
-    shape = _infer_shape(shape_arg(shape), input._data.size)
-    if shape == input._data.shape:
-        return apply(VIEW, (input,), (shape,))
-    v = input._data.view()
-    try:
-        v.shape = shape
-    except AttributeError:
-        return apply(UNSAFE_VIEW, (input,), (shape,))
-    return apply(VIEW, (input,), (shape,))
+    """torch's reshape: ``view`` for a contiguous input, else a strided alias (``ReshapeAliasBackward0``)
+    when the layout allows one, else a contiguous copy (``UnsafeViewBackward0`` over ``CloneBackward0``)."""
+    if not shape:
+        raise _no_sizes("reshape")
+    a = input._data
+    shape = _infer_shape(shape_arg(shape), a.size)
+    st = torch_strides(a)
+    if _is_contiguous(a.shape, st):
+        strides = _compute_stride(a.shape, st, shape)
+        return apply(VIEW, (input,), (shape, strides))
+    strides = _compute_stride(a.shape, st, shape)
+    if strides is not None:
+        return apply(RESHAPE_ALIAS, (input,), (shape, strides))
+    return apply(UNSAFE_VIEW, (apply(CLONE_C, (input,)),), (shape,))
 
 
 def reshape_as(self, other):
     return reshape(self, other._data.shape)
 
 
-def squeeze(input, dim=None):
+def _squeeze_fwd(a, dims):
+    r = a.squeeze(dims) if dims else _same_view(a)
+    if r.size:
+        return r
+    st = torch_strides(a)
+    keep = [i for i in range(a.ndim) if i not in dims]
+    return _fit(r, a, tuple(a.shape[i] for i in keep), tuple(st[i] for i in keep))
+
+
+SQUEEZE = Primitive("SqueezeBackward0", _squeeze_fwd, _reshape_back, view=True)
+SQUEEZE_DIM = Primitive("SqueezeBackward1", _squeeze_fwd, _reshape_back, view=True)
+SQUEEZE_DIMS = Primitive("SqueezeBackward2", _squeeze_fwd, _reshape_back, view=True)
+
+
+def _squeeze_args(input, dim):
+    """(primitive, dims to drop) for ``squeeze(dim)``: only size-1 dims go, as in torch."""
     a = input._data
     if dim is None:
-        shape = tuple(s for s in a.shape if s != 1)
-        return apply(SQUEEZE, (input,), (shape,))
-    dims = dims_arg(dim, a.ndim) if a.ndim else ()
-    shape = tuple(s for i, s in enumerate(a.shape) if not (i in dims and s == 1))
-    return apply(SQUEEZE_DIMS if isinstance(dim, (tuple, list)) else SQUEEZE_DIM, (input,), (shape,))
+        return SQUEEZE, tuple(i for i, s in enumerate(a.shape) if s == 1)
+    multi = isinstance(dim, (tuple, list))
+    dims = dims_arg(dim, a.ndim) if multi else (_wrap_dim(dim, a.ndim),)
+    if not a.ndim:
+        return (SQUEEZE_DIMS if multi else SQUEEZE_DIM), ()
+    return (SQUEEZE_DIMS if multi else SQUEEZE_DIM), tuple(d for d in dims if a.shape[d] == 1)
+
+
+def squeeze(input, dim=None):
+    """Drop size-1 dims (all, one, or a tuple); the other dims keep their strides."""
+    prim, dims = _squeeze_args(input, dim)
+    return apply(prim, (input,), (dims,))
+
+
+def _unsqueeze_fwd(a, d):
+    st = torch_strides(a)
+    shape = a.shape[:d] + (1,) + a.shape[d:]
+    strides = st[:d] + (a.shape[d] * st[d] if d < a.ndim else 1,) + st[d:]
+    return _fit(a.reshape(shape) if a.flags.c_contiguous else None, a, shape, strides)
+
+
+def _unsqueeze_grad(ctx, g):
+    return (g.squeeze(ctx.args[0]),)
+
+
+UNSQUEEZE = Primitive("UnsqueezeBackward0", _unsqueeze_fwd, _unsqueeze_grad, view=True)
 
 
 def unsqueeze(input, dim):
-    a = input._data
-    d = _wrap_dim(dim, a.ndim + 1)
-    shape = a.shape[:d] + (1,) + a.shape[d:]
-    return apply(UNSQUEEZE, (input,), (shape,))
+    """A size-1 dim at ``dim`` with torch's stride (``size * stride`` of the dim it precedes, 1 at the end)."""
+    return apply(UNSQUEEZE, (input,), (_wrap_dim(dim, input._data.ndim + 1),))
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """torch's flatten: the input itself when start == end, else ``reshape`` (a 0-d input becomes 1-d)."""
     a = input._data
     if a.ndim == 0:
+        _wrap_dim(start_dim, 0)
+        _wrap_dim(end_dim, 0)
         return reshape(input, (1,))
     s = _wrap_dim(start_dim, a.ndim)
     e = _wrap_dim(end_dim, a.ndim)
@@ -133,59 +358,75 @@ def flatten(input, start_dim=0, end_dim=-1):
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
         return input
-    n = 1
-    for x in a.shape[s:e + 1]:
-        n *= x
-    return reshape(input, a.shape[:s] + (n,) + a.shape[e + 1:])
+    return reshape(input, a.shape[:s] + (_numel(a.shape[s:e + 1]),) + a.shape[e + 1:])
 
 
 def unflatten(input, dim, sizes):
+    """Split ``dim`` into ``sizes`` (one may be -1): always a view."""
     a = input._data
+    if a.ndim == 0:
+        raise RuntimeError("unflatten: cannot unflatten a 0-dim tensor")
     d = _wrap_dim(dim, a.ndim)
-    sizes = tuple(sizes)
-    if sizes.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    known = 1
-    for s in sizes:
-        if s != -1:
-            known *= s
-    if -1 in sizes:
-        sizes = tuple(a.shape[d] // known if s == -1 else s for s in sizes)
-    elif known != a.shape[d]:
+    sizes = shape_arg((sizes,))
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        sizes = _infer_shape(sizes, a.shape[d])
+    except RuntimeError as e:
+        if "inferred" in str(e):
+            raise
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
-                           f"({a.shape[d]}) in the input tensor")
-    return view(input, a.shape[:d] + sizes + a.shape[d + 1:])
+                           f"({a.shape[d]}) in the input tensor") from None
+    return _view_shape(input, a.shape[:d] + sizes + a.shape[d + 1:])
 
 
 def ravel(input):
-    return reshape(input, (-1,))
+    """torch's ravel: ``contiguous().view(-1)`` (a copy, then a view of it, for a non-contiguous input)."""
+    return _view_shape(contiguous(input), (-1,))
 
 
 # ----------------------------------------------------------------------------------------------------
 # axis permutations
+
+def _transpose_fwd(a, d0, d1):
+    r = a.swapaxes(d0, d1) if d0 != d1 else _same_view(a)
+    if r.size:
+        return r
+    st = list(torch_strides(a))
+    st[d0], st[d1] = st[d1], st[d0]
+    return _fit(r, a, r.shape, st)
+
 
 def _transpose_grad(ctx, g):
     d0, d1 = ctx.args
     return (g.transpose(d0, d1),)
 
 
-TRANSPOSE = Primitive("TransposeBackward0", lambda a, d0, d1: a.swapaxes(d0, d1), _transpose_grad, view=True)
+TRANSPOSE = Primitive("TransposeBackward0", _transpose_fwd, _transpose_grad, view=True)
+
+
+def _permute_fwd(a, dims):
+    r = a.transpose(dims)
+    if r.size:
+        return r
+    st = torch_strides(a)
+    return _fit(r, a, r.shape, tuple(st[d] for d in dims))
 
 
 def _permute_grad(ctx, g):
     dims = ctx.args[0]
-    return (g.permute(tuple(np.argsort(dims).tolist())),)
+    inv = [0] * len(dims)
+    for i, d in enumerate(dims):
+        inv[d] = i
+    return (g.permute(tuple(inv)),)
 
 
-PERMUTE = Primitive("PermuteBackward0", lambda a, dims: a.transpose(dims), _permute_grad, view=True)
+PERMUTE = Primitive("PermuteBackward0", _permute_fwd, _permute_grad, view=True)
 
 
 def transpose(input, dim0, dim1):
     n = input._data.ndim
-    d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
-    if n == 0:
-        return _alias(input)
-    return apply(TRANSPOSE, (input,), (d0, d1))
+    return apply(TRANSPOSE, (input,), (_wrap_dim(dim0, n), _wrap_dim(dim1, n)))
 
 
 swapaxes = swapdims = transpose
@@ -195,10 +436,12 @@ def _alias(input):
     return apply(ALIAS, (input,))
 
 
-ALIAS = Primitive("AliasBackward0", lambda a: a.view(), lambda c, g: (g,), view=True)
+ALIAS = Primitive("AliasBackward0", _same_view, lambda c, g: (g,), view=True)
 
 
 def permute(input, *dims):
+    if not dims:
+        raise TypeError("permute() missing 1 required positional arguments: \"dims\"")
     dims = shape_arg(dims)
     n = input._data.ndim
     if len(dims) != n:
@@ -211,51 +454,156 @@ def permute(input, *dims):
     return apply(PERMUTE, (input,), (dims,))
 
 
+def _t_fwd(a):
+    return _transpose_fwd(a, 0, 1) if a.ndim == 2 else _same_view(a)
+
+
+T_PRIM = Primitive("TBackward0", _t_fwd, lambda c, g: (g.t(),), view=True)
+
+
 def t(input):
+    """Transpose of a matrix; 0-d and 1-d inputs give a view of themselves (``TBackward0``), as torch."""
     n = input._data.ndim
     if n > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
-    if n < 2:
-        return _alias(input)
-    return apply(T_PRIM, (input,), (0, 1))
+    return apply(T_PRIM, (input,))
 
 
-T_PRIM = Primitive("TBackward0", lambda a, d0, d1: a.swapaxes(d0, d1), lambda c, g: (g.t(),), view=True)
+def _conj(x):
+    return x.conj() if x._data.dtype.kind == "c" else x
 
 
 def adjoint(input):
-    return transpose(input, -2, -1).conj()
+    n = input._data.ndim
+    if n == 0:
+        warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return _conj(input)
+    if n == 1:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return _conj(transpose(input, -2, -1))
 
 
 def movedim(input, source, destination):
+    """torch's movedim: a permutation (an alias of a 0-d input)."""
     n = input._data.ndim
+    if isinstance(source, int) != isinstance(destination, int):
+        raise TypeError(f"movedim() received an invalid combination of arguments - got "
+                        f"({type(source).__name__}, {type(destination).__name__}), but expected one of: "
+                        f"(int source, int destination) or (tuple of ints source, tuple of ints destination)")
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
                            f"same number of dims as destination ({dst} dims)")
-    src = [_wrap_dim(s, n) for s in src]
-    dst = [_wrap_dim(d, n) for d in dst]
-    order = [i for i in range(n) if i not in src]
-    for d, s in sorted(zip(dst, src)):
-        order.insert(d, s)
-    return permute(input, tuple(order))
+    src_w = [_wrap_dim(s, n) for s in src]
+    dst_w = [_wrap_dim(d, n) for d in dst]
+    if len(set(src_w)) != len(src_w):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
+    if len(set(dst_w)) != len(dst_w):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+    if n == 0:
+        return _alias(input)
+    order = [-1] * n
+    for s, d in zip(src_w, dst_w):
+        order[d] = s
+    rest = iter(i for i in range(n) if i not in src_w)
+    order = [next(rest) if o == -1 else o for o in order]
+    return apply(PERMUTE, (input,), (tuple(order),))
 
 
 moveaxis = movedim
 
 
+def _T(self):
+    n = self._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+    elif n != 2:
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+                      "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+                      "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+                      "tensor.", UserWarning, stacklevel=2)
+    return apply(PERMUTE, (self,), (tuple(range(n - 1, -1, -1)),))
+
+
+def _mT(self):
+    n = self._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+        return self
+    if n == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _H(self):
+    n = self._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return _conj(self)
+    if n != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor.")
+    return _conj(transpose(self, 0, 1))
+
+
+def _mH(self):
+    n = self._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return _conj(self)
+    if n == 1:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return _conj(transpose(self, -2, -1))
+
+
 # ----------------------------------------------------------------------------------------------------
 # expand / broadcast
+
+def _expand_geometry(shape, strides, sizes):
+    """torch's ``inferExpandGeometry``: broadcast dims get stride 0, new leading size-1 dims the stride of
+    the dim they precede (0 for a 0-d input)."""
+    n, tdim = len(sizes), len(shape)
+    out_shape, out_strides = [0] * n, [0] * n
+    for i in range(n - 1, -1, -1):
+        d = tdim - n + i
+        if d >= 0:
+            size, stride = shape[d], strides[d]
+        else:
+            size, stride = 1, (out_shape[i + 1] * out_strides[i + 1] if i + 1 < n else 0)
+        target = sizes[i]
+        if target == -1:
+            target = size
+        if size != target:
+            size, stride = target, 0
+        out_shape[i], out_strides[i] = size, stride
+    return tuple(out_shape), tuple(out_strides)
+
+
+def _expand_fwd(a, sizes):
+    shape, strides = _expand_geometry(a.shape, torch_strides(a), sizes)
+    overlap = False
+    for n, st in zip(shape, strides):
+        if st == 0 and n > 1:
+            overlap = True
+            break
+    if overlap:  # read-only, as NumPy's broadcast views: in-place ops refuse overlapping memory like torch
+        return _fit(np.broadcast_to(a, shape), a, shape, strides, writeable=False)
+    natural = a.reshape(shape) if a.flags.c_contiguous and _numel(shape) == a.size else None
+    return _fit(natural, a, shape, strides)
+
 
 def _expand_grad(ctx, g):
     return (g.sum_to_size(ctx._in_meta[0][0]),)
 
 
-EXPAND = Primitive("ExpandBackward0", lambda a, shape: np.broadcast_to(a, shape), _expand_grad, view=True)
+EXPAND = Primitive("ExpandBackward0", _expand_fwd, _expand_grad, view=True)
 
 
 def expand(input, *sizes):
+    if not sizes:
+        raise _no_sizes("expand")
     sizes = shape_arg(sizes)
     a = input._data
     if len(sizes) < a.ndim:
@@ -263,23 +611,20 @@ def expand(input, *sizes):
                            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({a.ndim})")
     lead = len(sizes) - a.ndim
-    shape = []
     for i, s in enumerate(sizes):
         if i < lead:
             if s < 0:
                 raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
                                    f"non-existing dimension {i}")
-            shape.append(s)
         else:
             cur = a.shape[i - lead]
-            if s == -1:
-                s = cur
-            elif cur != 1 and s != cur:
+            if s != -1 and cur != 1 and s != cur:
                 raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
                                    f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                    f"{list(a.shape)}")
-            shape.append(s)
-    return apply(EXPAND, (input,), (tuple(shape),))
+            if s < -1:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(sizes)}")
+    return apply(EXPAND, (input,), (sizes,))
 
 
 def _tname(t):
@@ -305,13 +650,21 @@ def broadcast_shapes(*shapes):
 def broadcast_tensors(*tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
+    shapes = [t._data.shape for t in tensors]
     try:
-        shape = np.broadcast_shapes(*[t._data.shape for t in tensors])
+        shape = np.broadcast_shapes(*shapes)
     except ValueError:
-        shapes = [list(t._data.shape) for t in tensors]
-        raise RuntimeError(f"shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is "
-                           f"between arg 0 with shape {shapes[0]} and arg 1 with shape {shapes[-1]}.") from None
-    return tuple(expand(t, shape) for t in tensors)
+        first = shapes[0]
+        for i, s in enumerate(shapes[1:], 1):
+            try:
+                np.broadcast_shapes(first, s)
+            except ValueError:
+                raise RuntimeError(f"shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is "
+                                   f"between arg 0 with shape {list(first)} and arg {i} with shape "
+                                   f"{list(s)}.") from None
+            first = np.broadcast_shapes(first, s)
+        raise RuntimeError("shape mismatch: objects cannot be broadcast to a single shape.") from None
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 
 def _sum_to_size(input, *size):
@@ -331,7 +684,7 @@ def _sum_to_size(input, *size):
 
 
 # ----------------------------------------------------------------------------------------------------
-# slicing views: basic indexing, narrow, select, unfold, diagonal, as_strided
+# slicing views: narrow, select, unfold, diagonal, as_strided
 
 def _index_view_grad(ctx, g):
     idx = ctx.args[0]
@@ -340,35 +693,49 @@ def _index_view_grad(ctx, g):
 
 
 def _index_scatter_fwd(g, idx, shape):
-    z = np.zeros(shape, g.dtype) if type(g) is np.ndarray else _xp(g).zeros(shape, g.dtype)
+    z = _zeros(g, shape)
     z[idx] = g
     return z
 
 
-def _xp(a):
-    from .._device import array_module, device_of_array
-    return array_module(device_of_array(a))
-
-
-INDEX_VIEW = Primitive("SliceBackward0", lambda a, idx: a[idx], _index_view_grad, view=True)
-SELECT = Primitive("SelectBackward0", lambda a, idx: a[idx], _index_view_grad, view=True)
+INDEX_VIEW = Primitive("SliceBackward0", _basic_view, _index_view_grad, view=True)
+SELECT = Primitive("SelectBackward0", _basic_view, _index_view_grad, view=True)
 _INDEX_SCATTER = Primitive("IndexBackwardBackward0", _index_scatter_fwd,
                            lambda c, g: (g[c.args[0]],))
 
 
+def _slice_bounds(start, end, size):
+    """torch's ``slice`` clamping: negative bounds count from the end, then both clamp into [0, size]."""
+    if start < 0:
+        start += size
+    if end < 0:
+        end += size
+    start = min(max(start, 0), size)
+    end = min(max(end, start), size)
+    return start, end
+
+
+def _slice(input, d, start, end):
+    return apply(INDEX_VIEW, (input,), ((slice(None),) * d + (slice(start, end), Ellipsis),))
+
+
 def narrow(input, dim, start, length):
+    """``input`` restricted to ``[start, start + length)`` along ``dim`` (``SliceBackward0``), torch's checks."""
     a = input._data
     if a.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, a.ndim)
-    start = int(start)
+    start, length = int(start), int(length)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     size = a.shape[d]
+    if start < -size or start > size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
         start += size
-    if start < 0 or start > size or length < 0 or start + length > size:
+    if start > size - length:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    idx = (slice(None),) * d + (slice(start, start + length),)
-    return apply(INDEX_VIEW, (input,), (idx,))
+    return _slice(input, d, start, start + length)
 
 
 def select(input, dim, index):
@@ -383,21 +750,12 @@ def select(input, dim, index):
                          f"{d}")
     if index < 0:
         index += size
-    idx = (slice(None),) * d + (index, Ellipsis)  # Ellipsis: a 0-d result is still a view
-    return apply(SELECT, (input,), (idx,))
+    return apply(SELECT, (input,), ((slice(None),) * d + (index, Ellipsis),))
 
 
 def _strided_fwd(a, shape, strides, offset):
     """A view of ``a``'s storage: ``offset`` elements past ``a``'s first element, element ``strides``."""
-    from .._storage import root_and_offset
-    item = a.itemsize
-    root, byte_off = root_and_offset(a)
-    start = byte_off // item + offset
-    if start < 0:
-        raise RuntimeError("ember: as_strided view starts before the storage")
-    flat = _as_strided(root, shape=(start + 1,), strides=(item,), writeable=a.flags.writeable)
-    return _as_strided(flat[start:], shape=shape, strides=tuple(s * item for s in strides),
-                       writeable=a.flags.writeable)
+    return _make(a, shape, strides, offset)
 
 
 def _strided_grad(ctx, g):
@@ -406,21 +764,27 @@ def _strided_grad(ctx, g):
     return (apply(_STRIDED_SCATTER, (g,), (in_shape, shape, strides, offset, ctx._in_strides)),)
 
 
+def _positions(shape, strides, offset=0):
+    """The storage position (in elements, from ``offset``) of every element of a strided layout."""
+    pos = np.asarray(offset)
+    for i, (n, st) in enumerate(zip(shape, strides)):
+        pos = pos + np.arange(n).reshape((-1,) + (1,) * (len(shape) - i - 1)) * st
+    return np.broadcast_to(pos, shape)
+
+
 def _strided_scatter_fwd(g, in_shape, shape, strides, offset, in_strides):
     """Sum ``g`` into a zero tensor laid out like the input: the adjoint of a strided view."""
-    n = 1
-    for s in in_shape:
-        n *= s
-    span = max([offset + 1] + [offset + sum((sz - 1) * st for sz, st in zip(shape, strides)) + 1
-                               if all(sz > 0 for sz in shape) else 0])
-    span = max(span, sum((sz - 1) * st for sz, st in zip(in_shape, in_strides)) + 1 if n else 0)
-    flat = np.zeros(span, g.dtype)
-    pos = offset + sum(np.arange(sz).reshape((-1,) + (1,) * (len(shape) - i - 1)) * st
-                       for i, (sz, st) in enumerate(zip(shape, strides))) if shape else np.asarray(offset)
-    np.add.at(flat, np.broadcast_to(pos, shape).reshape(-1), g.reshape(-1))
-    in_pos = sum(np.arange(sz).reshape((-1,) + (1,) * (len(in_shape) - i - 1)) * st
-                 for i, (sz, st) in enumerate(zip(in_shape, in_strides))) if in_shape else np.asarray(0)
-    return flat[np.broadcast_to(in_pos, in_shape)]
+    in_pos = _positions(in_shape, in_strides)
+    pos = _positions(shape, strides, offset)
+    span = 1 + max(int(in_pos.max()) if in_pos.size else 0, int(pos.max()) if pos.size else 0)
+    flat = _zeros(g, (span,))
+    if g.size:
+        if type(g) is np.ndarray:
+            np.add.at(flat, pos.reshape(-1), g.reshape(-1))
+        else:
+            import cupyx
+            cupyx.scatter_add(flat, _xp(g).asarray(pos.reshape(-1)), g.reshape(-1))
+    return flat[in_pos if type(g) is np.ndarray else _xp(g).asarray(in_pos)]
 
 
 def _strided_scatter_grad(ctx, g):
@@ -428,85 +792,151 @@ def _strided_scatter_grad(ctx, g):
 
 
 def _regather(g, in_shape, shape, strides, offset, in_strides):
-    span_in = sum((sz - 1) * st for sz, st in zip(in_shape, in_strides)) + 1
-    flat = _wrap(np.zeros(max(span_in, 1), g._data.dtype))
-    idx = sum(np.arange(sz).reshape((-1,) + (1,) * (len(in_shape) - i - 1)) * st
-              for i, (sz, st) in enumerate(zip(in_shape, in_strides))) if in_shape else np.asarray(0)
+    in_pos = _positions(in_shape, in_strides)
+    pos = _positions(shape, strides, offset)
+    span = 1 + max(int(in_pos.max()) if in_pos.size else 0, int(pos.max()) if pos.size else 0)
+    flat = _wrap(_zeros(g._data, (span,)))
     from .indexing import index_put
-    flat = index_put(flat, (_wrap(np.broadcast_to(idx, in_shape).reshape(-1)),), g.reshape(-1), True)
-    pos = offset + sum(np.arange(sz).reshape((-1,) + (1,) * (len(shape) - i - 1)) * st
-                       for i, (sz, st) in enumerate(zip(shape, strides))) if shape else np.asarray(offset)
-    return flat[_wrap(np.broadcast_to(pos, shape).copy())]
+    flat = index_put(flat, (_wrap(in_pos.reshape(-1)),), g.reshape(-1), True)
+    return flat[_wrap(pos.copy())]
 
 
 AS_STRIDED = Primitive("AsStridedBackward0", _strided_fwd, _strided_grad, view=True)
 _STRIDED_SCATTER = Primitive("AsStridedScatterBackward0", _strided_scatter_fwd, _strided_scatter_grad)
 
 
-def _as_strided_view(input, shape, strides, offset):
+def _as_strided_view(input, shape, strides, offset, prim=AS_STRIDED):
     """Strided view relative to ``input``'s first element (offset in elements)."""
-    r = apply(AS_STRIDED, (input,), (tuple(shape), tuple(strides), offset))
+    r = apply(prim, (input,), (tuple(shape), tuple(strides), offset))
     if r._grad_fn is not None:
         r._grad_fn._in_strides = input.stride()
     return r
 
 
-def as_strided(input, size, stride, storage_offset=None):
-    """``torch.as_strided``: a view of the storage with the given geometry (offset relative to storage)."""
-    size, stride = tuple(size), tuple(stride)
+def _as_strided_args(input, size, stride, storage_offset):
+    """Checked (size, stride, offset relative to ``input``) for ``as_strided``, with torch's errors."""
+    size, stride = tuple(shape_arg((size,))), tuple(shape_arg((stride,)))
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape")
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    if any(st < 0 for st in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{list(stride)}")
     cur = input.storage_offset()
-    off = cur if storage_offset is None else storage_offset
-    from .._storage import root_and_offset
-    root, byte_off = root_and_offset(input._data)
+    off = cur if storage_offset is None else int(storage_offset)
+    if off < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {off}")
+    a = input._data
+    root, _ = root_and_offset(a)
     need = off + sum((s - 1) * st for s, st in zip(size, stride)) + 1 if all(s > 0 for s in size) else 0
-    nbytes = root.nbytes if root.flags.c_contiguous else root.size * root.itemsize
-    if need * input._data.itemsize > nbytes:
+    nbytes = root.size * root.itemsize
+    if need * a.itemsize > nbytes:
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {off}, and "
-                           f"itemsize {input._data.itemsize} requiring a storage size of "
-                           f"{need * input._data.itemsize} are out of bounds for storage of size {nbytes}")
-    return _as_strided_view(input, size, stride, off - cur)
+                           f"itemsize {a.itemsize} requiring a storage size of {need * a.itemsize} are out of bounds "
+                           f"for storage of size {nbytes}")
+    return size, stride, off - cur
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """``torch.as_strided``: a view of the storage with the given geometry (offset relative to storage)."""
+    return _as_strided_view(input, *_as_strided_args(input, size, stride, storage_offset))
+
+
+def _unfold_geometry(shape, strides, d, size, step):
+    if not shape:
+        return (size,), (1,)
+    n = (shape[d] - size) // step + 1
+    return (shape[:d] + (n,) + shape[d + 1:] + (size,),
+            strides[:d] + (strides[d] * step,) + strides[d + 1:] + (strides[d],))
+
+
+def _unfold_fwd(a, d, size, step):
+    return _make(a, *_unfold_geometry(a.shape, torch_strides(a), d, size, step))
+
+
+def _unfold_backward_fwd(g, in_shape, d, size, step):
+    """Sum each window of ``g`` back into its place along ``d`` (overlapping windows add up)."""
+    z = _zeros(g, in_shape)
+    if not in_shape:
+        if size:
+            z[...] = g[0]
+        return z
+    n = g.shape[d]
+    gw = _xp(g).moveaxis(g, -1, d + 1)  # (..., window, position in window, ...)
+    lead = (slice(None),) * d
+    for k in range(size):
+        z[lead + (slice(k, k + step * (n - 1) + 1, step),)] += gw[lead + (slice(None), k)]
+    return z
+
+
+def _unfold_grad(ctx, g):
+    d, size, step = ctx.args
+    return (apply(_UNFOLD_BACKWARD, (g,), (ctx._in_meta[0][0], d, size, step)),)
+
+
+UNFOLD = Primitive("UnfoldBackward0", _unfold_fwd, _unfold_grad, view=True)
+_UNFOLD_BACKWARD = Primitive("UnfoldBackwardBackward0", _unfold_backward_fwd,
+                             lambda c, g: (unfold(g, *c.args[1:]),))
 
 
 def unfold(input, dimension, size, step):
+    """Windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view)."""
     a = input._data
-    d = _wrap_dim(dimension, max(a.ndim, 1))
+    d = _wrap_dim(dimension, a.ndim)
+    size, step = int(size), int(step)
     length = a.shape[d] if a.ndim else 1
     if size > length:
         raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
-    st = input.stride()
-    n = (length - size) // step + 1
-    shape = a.shape[:d] + (n,) + a.shape[d + 1:] + (size,)
-    strides = st[:d] + (st[d] * step,) + st[d + 1:] + (st[d] if a.ndim else 1,)
-    if a.ndim == 0:
-        shape, strides = (size,), (1,)
-    return _as_strided_view(input, shape, strides, 0)
+    return apply(UNFOLD, (input,), (d, size, step))
+
+
+def _diagonal_geometry(shape, strides, offset, d1, d2):
+    if offset >= 0:
+        length = max(min(shape[d1], shape[d2] - offset), 0)
+        delta = offset * strides[d2] if length else 0
+    else:
+        length = max(min(shape[d1] + offset, shape[d2]), 0)
+        delta = -offset * strides[d1] if length else 0
+    keep = [i for i in range(len(shape)) if i != d1 and i != d2]
+    return (tuple(shape[i] for i in keep) + (length,), tuple(strides[i] for i in keep) + (strides[d1] + strides[d2],),
+            delta)
+
+
+def _diagonal_fwd(a, offset, d1, d2):
+    return _make(a, *_diagonal_geometry(a.shape, torch_strides(a), offset, d1, d2))
+
+
+def _diagonal_backward_fwd(g, in_shape, offset, d1, d2):
+    z = _zeros(g, in_shape)
+    _diagonal_fwd(z, offset, d1, d2)[...] = g
+    return z
+
+
+def _diagonal_grad(ctx, g):
+    return (apply(_DIAGONAL_BACKWARD, (g,), (ctx._in_meta[0][0],) + ctx.args),)
+
+
+DIAGONAL = Primitive("DiagonalBackward0", _diagonal_fwd, _diagonal_grad, view=True)
+_DIAGONAL_BACKWARD = Primitive("DiagonalBackwardBackward0", _diagonal_backward_fwd,
+                               lambda c, g: (diagonal(g, *c.args[1:]),))
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
-    a = input._data
-    n = a.ndim
+    n = input._data.ndim
     d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    st = input.stride()
-    if offset >= 0:
-        length = max(min(a.shape[d1], a.shape[d2] - offset), 0)
-        start = offset * st[d2] if length else 0
-    else:
-        length = max(min(a.shape[d1] + offset, a.shape[d2]), 0)
-        start = -offset * st[d1] if length else 0
-    keep = [i for i in range(n) if i not in (d1, d2)]
-    shape = tuple(a.shape[i] for i in keep) + (length,)
-    strides = tuple(st[i] for i in keep) + (st[d1] + st[d2],)
-    return _as_strided_view(input, shape, strides, start)
+    return apply(DIAGONAL, (input,), (int(offset), d1, d2))
 
 
 # ----------------------------------------------------------------------------------------------------
-# multi-output views
+# multi-output views: split, chunk, unbind (tensor_split is separate slices, as in torch)
 
 def _split_grad(ctx, *grads):
     from .joining import cat
@@ -514,77 +944,148 @@ def _split_grad(ctx, *grads):
 
 
 def _split_fwd(a, bounds, dim):
-    idx = [slice(None)] * a.ndim
-    out = []
-    for lo, hi in bounds:
-        idx[dim] = slice(lo, hi)
-        out.append(a[tuple(idx)])
-    return tuple(out)
+    lead = (slice(None),) * dim
+    return tuple(_basic_view(a, lead + (slice(lo, hi), Ellipsis)) for lo, hi in bounds)
 
 
-def _split_prim(name, n):
-    return Primitive(name, _split_fwd, _split_grad, view=True, nout=n)
+_multi_prims = {}
 
 
-_split_prims = {}
-
-
-def _split_by_bounds(input, bounds, dim, name):
-    key = (name, len(bounds))
-    prim = _split_prims.get(key)
+def _multi_view(name, n, fwd, bwd, input, args):
+    """Run a multi-output view op: a tuple of ``n`` views whose node (if any) is a multi-output one, so
+    that modifying an output in place raises torch's error even when ``n == 1``."""
+    if n == 0:
+        return ()
+    key = (name, n)
+    prim = _multi_prims.get(key)
     if prim is None:
-        prim = _split_prims[key] = _split_prim(name, len(bounds))
-    return apply(prim, (input,), (tuple(bounds), dim))
+        one = (lambda a, *args: fwd(a, *args)[0]) if n == 1 else fwd
+        prim = _multi_prims[key] = Primitive(name, one, bwd, view=True, nout=n)
+    if n > 1:
+        return apply(prim, (input,), args)
+    r = apply(prim, (input,), args)
+    if r._grad_fn is not None:
+        r._grad_fn._out_meta = ((r._data.shape, r._data.dtype),)
+    return (r,)
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    """torch's split: by a size (``SplitBackward0``) or a list of sizes (``SplitWithSizesBackward0``)."""
+    if not isinstance(split_size_or_sections, int) and not (
+            isinstance(split_size_or_sections, Tensor) and split_size_or_sections._data.ndim == 0):
+        return split_with_sizes(tensor, split_size_or_sections, dim)
     a = tensor._data
+    if a.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, a.ndim)
+    step = int(split_size_or_sections)
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
     size = a.shape[d]
-    if isinstance(split_size_or_sections, int):
-        step = split_size_or_sections
-        if step <= 0 and not (step == 0 and size == 0):
-            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
-        bounds = [(i, min(i + step, size)) for i in range(0, size, step)] if step else [(0, 0)]
-        if not bounds:
-            bounds = [(0, 0)]
-        return _split_by_bounds(tensor, bounds, d, "SplitBackward0")
-    sections = list(split_size_or_sections)
-    if sum(sections) != size:
-        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
-                           f"dimension {d}), but got split_sizes={sections}")
+    if step == 0 and size != 0:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+    n = max(-(-size // step), 1) if step else 1
+    bounds = tuple((i * step, min((i + 1) * step, size)) for i in range(n))
+    return _multi_view("SplitBackward0", n, _split_fwd, _split_grad, tensor, (bounds, d))
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    a = input._data
+    if a.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = _wrap_dim(dim, a.ndim)
+    sizes = [int(s) for s in split_sizes]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes={sizes}")
+    if sum(sizes) != a.shape[d]:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {a.shape[d]} (input tensor's size "
+                           f"at dimension {d}), but got split_sizes={sizes}")
     bounds, lo = [], 0
-    for s in sections:
+    for s in sizes:
         bounds.append((lo, lo + s))
         lo += s
-    return _split_by_bounds(tensor, bounds, d, "SplitWithSizesBackward0")
+    return _multi_view("SplitWithSizesBackward0", len(sizes), _split_fwd, _split_grad, input, (tuple(bounds), d))
 
 
 def chunk(input, chunks, dim=0):
-    if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    """torch's chunk: ``split`` by ``ceil(size / chunks)`` (``chunks`` empty pieces of an empty dim)."""
     a = input._data
+    if a.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    chunks = int(chunks)
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _wrap_dim(dim, a.ndim)
     size = a.shape[d]
-    step = -(-size // chunks) if size else 0
-    if step == 0:
-        return split(input, [0] * chunks if size == 0 else [size], d) if size == 0 else split(input, size, d)
+    step = -(-size // chunks)
+    if step == 0 and size == 0:
+        return split_with_sizes(input, [0] * chunks, d)
     return split(input, step, d)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
+    """torch's tensor_split: ``sections`` near-equal pieces or pieces between ``indices``; each piece is
+    its own ``narrow``-like view (``SliceBackward0``)."""
+    arg = next((x for x in (indices_or_sections, sections, indices, tensor_indices_or_sections) if x is not None),
+               None)
     a = input._data
+    if a.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    if isinstance(arg, Tensor):
+        if arg._data.dtype != np.int64:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{arg.dtype}")
+        if arg._data.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {arg._data.ndim} dims")
+        arg = int(arg.item()) if arg._data.ndim == 0 else [int(i) for i in arg.tolist()]
     d = _wrap_dim(dim, a.ndim)
     size = a.shape[d]
-    if isinstance(indices_or_sections, int):
-        n = indices_or_sections
-        q, r = divmod(size, n)
-        sizes = [q + 1] * r + [q] * (n - r)
+    if isinstance(arg, int):
+        if arg <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
+        q, r = divmod(size, arg)
+        bounds, lo = [], 0
+        for i in range(arg):
+            hi = lo + q + (1 if i < r else 0)
+            bounds.append((lo, hi))
+            lo = hi
     else:
-        idx = [int(i) for i in indices_or_sections]
-        points = [0] + [min(max(i, 0), size) for i in idx] + [size]
-        sizes = [max(points[i + 1] - points[i], 0) for i in range(len(points) - 1)]
-    return split(input, sizes, d)
+        points = [int(i) for i in arg]
+        bounds = list(zip([0] + points, points + [size]))
+    return tuple(_slice(input, d, *_slice_bounds(lo, hi, size)) for lo, hi in bounds)
+
+
+def _split_along(name, input, arg, dim, min_dim):
+    n = input._data.ndim
+    if n < min_dim:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dim} dimension, but got a tensor with "
+                           f"{n} dimensions!")
+    if isinstance(arg, int):
+        size = input._data.shape[dim]
+        if arg == 0 or size % arg:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                               f"dimension {size} is not divisible by the split_size {arg}!")
+    return tensor_split(input, arg, dim)
+
+
+def hsplit(input, indices_or_sections):
+    return _split_along("hsplit", input, indices_or_sections, 0 if input._data.ndim == 1 else 1, 1)
+
+
+def vsplit(input, indices_or_sections):
+    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input, indices_or_sections):
+    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+
+
+def _unbind_fwd(a, dim):
+    lead = (slice(None),) * dim
+    return tuple(_basic_view(a, lead + (i, Ellipsis)) for i in range(a.shape[dim]))
 
 
 def _unbind_grad(ctx, *grads):
@@ -592,51 +1093,32 @@ def _unbind_grad(ctx, *grads):
     return (stack(grads, ctx.args[0]),)
 
 
-_unbind_prims = {}
-
-
 def unbind(input, dim=0):
     a = input._data
     if a.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, a.ndim)
-    n = a.shape[d]
-    prim = _unbind_prims.get(n)
-    if prim is None:
-        prim = _unbind_prims[n] = Primitive(
-            "UnbindBackward0",
-            lambda arr, dim: tuple(arr[(slice(None),) * dim + (i,)] for i in range(arr.shape[dim])),
-            _unbind_grad, view=True, nout=n)
-    return apply(prim, (input,), (d,))
+    return _multi_view("UnbindBackward0", a.shape[d], _unbind_fwd, _unbind_grad, input, (d,))
 
 
 # ----------------------------------------------------------------------------------------------------
-# complex views
+# complex and dtype views
+
+def _scalar_name(npd):
+    from .._dtype import _FROM_NP
+    from .._errors import scalar_type_name
+    return scalar_type_name(_FROM_NP[npd])
+
 
 def _view_as_real_fwd(a):
-    if a.dtype.kind != "c":
-        raise RuntimeError("view_as_real is only supported for complex tensors")
-    return a[..., None].view(a.real.dtype)
+    st = torch_strides(a)
+    return _make(a, a.shape + (2,), tuple(2 * s for s in st) + (1,), 0, dtype=a.real.dtype)
 
 
 def _view_as_complex_fwd(a):
-    if a.dtype not in (np.float32, np.float64):
-        raise RuntimeError("view_as_complex is only supported for float and double tensors, but got a tensor of "
-                           f"scalar type: {_scalar_name(a)}")
-    if a.ndim == 0 or a.shape[-1] != 2:
-        raise RuntimeError("Tensor must have a last dimension of size 2")
+    st = torch_strides(a)
     ctype = np.complex64 if a.dtype == np.float32 else np.complex128
-    if a.size == 0:
-        return np.empty(a.shape[:-1], ctype)
-    if a.strides[-1] != a.itemsize:
-        raise RuntimeError("Tensor must have a last dimension with stride 1")
-    return a.view(ctype)[..., 0]
-
-
-def _scalar_name(a):
-    from .._dtype import from_numpy_dtype
-    from .._errors import scalar_type_name
-    return scalar_type_name(from_numpy_dtype(a.dtype))
+    return _make(a, a.shape[:-1], tuple(s // 2 for s in st[:-1]), 0, dtype=np.dtype(ctype))
 
 
 VIEW_AS_REAL = Primitive("ViewAsRealBackward0", _view_as_real_fwd, lambda c, g: (view_as_complex(g),), view=True)
@@ -645,36 +1127,175 @@ VIEW_AS_COMPLEX = Primitive("ViewAsComplexBackward0", _view_as_complex_fwd, lamb
 
 
 def view_as_real(input):
+    """A complex tensor's (real, imag) pairs as a trailing dim of size 2, with torch's doubled strides."""
+    if input._data.dtype.kind != "c":
+        raise RuntimeError("view_as_real is only supported for complex tensors")
     return apply(VIEW_AS_REAL, (input,))
 
 
 def view_as_complex(input):
+    """A float tensor whose last dim holds (real, imag) pairs, as complex; torch's layout checks."""
+    if _amp.active:
+        return _amp.run("view_as_complex", view_as_complex, input)
+    a = input._data
+    if a.dtype == np.float16:
+        raise NotImplementedError("ember: view_as_complex of float16 tensors (complex32) is not supported")
+    if a.dtype not in (np.float32, np.float64):
+        raise RuntimeError(f"view_as_complex is only supported for half, float and double tensors, but got a tensor "
+                           f"of scalar type: {_scalar_name(a.dtype)}")
+    if a.ndim == 0:
+        raise RuntimeError("Input tensor must have one or more dimensions")
+    if a.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    st = torch_strides(a)
+    if st[-1] != 1:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % 2 for s in st[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    if input.storage_offset() % 2:
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
     return apply(VIEW_AS_COMPLEX, (input,))
 
 
-# ----------------------------------------------------------------------------------------------------
-# copies
+def _view_dtype(self, dt):
+    """``Tensor.view(dtype)``: the same memory reinterpreted; the last dim scales with the element size.
 
-CLONE = Primitive("CloneBackward0", lambda a: a.copy(order="K"), lambda c, g: (g,))
+    As torch, the result shares the version counter but is not an autograd view and carries no gradient."""
+    from .. import _dtype as D
+    if not isinstance(dt, D.dtype):
+        raise TypeError(f"view(): argument 'dtype' must be torch.dtype, not {type(dt).__name__}")
+    a = self._data
+    old, new = a.itemsize, dt.itemsize
+    if old == new:
+        arr = a.view(dt.np) if a.size else _make(a, a.shape, torch_strides(a), 0, dtype=dt.np)
+    else:
+        names = f"{_scalar_name(a.dtype)} as {_scalar_name(dt.np)} (different element sizes)"
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 to view {names}")
+        st = torch_strides(a)
+        if st[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 to view {names}, but got {st[-1]}")
+        if old > new:
+            ratio = old // new
+            shape = a.shape[:-1] + (a.shape[-1] * ratio,)
+            strides = tuple(s * ratio for s in st[:-1]) + (1,)
+        else:
+            ratio = new // old
+            if a.shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} to view {names}, but got "
+                                   f"{a.shape[-1]}")
+            off = self.storage_offset()
+            if off % ratio:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} to view {names}, but got "
+                                   f"{off}")
+            for i, s in enumerate(st[:-1]):
+                if s % ratio:
+                    raise RuntimeError(f"self.stride({i}) must be divisible by {ratio} to view {names}, but got {s}")
+            shape = a.shape[:-1] + (a.shape[-1] // ratio,)
+            strides = tuple(s // ratio for s in st[:-1]) + (1,)
+        arr = _make(a, shape, strides, 0, dtype=dt.np)
+    r = _wrap(arr)
+    if self._version is None:
+        self._version = [0]
+    r._version = self._version
+    return r
+
+
+# ----------------------------------------------------------------------------------------------------
+# copies and memory formats
+
+def _copy_with_strides(a, strides):
+    """A copy of ``a`` laid out with element ``strides`` (a dense permutation of its dims)."""
+    r = a.copy(order="K")
+    if torch_strides(r) == strides:
+        return r
+    buf = _xp(a).empty(_numel(a.shape), a.dtype)
+    r = _make(buf, a.shape, strides, 0, writeable=True)
+    r[...] = a
+    return r
+
+
+def _clone_preserve_fwd(a):
+    st = torch_strides(a)
+    return _copy_with_strides(a, st if _non_overlapping_and_dense(a.shape, st) else _dense_strides(a.shape, st))
+
+
+CLONE = Primitive("CloneBackward0", _clone_preserve_fwd, lambda c, g: (g,))
+CLONE_C = Primitive("CloneBackward0", lambda a: a.copy(order="C"), lambda c, g: (g,))
+CLONE_CL = Primitive("CloneBackward0", lambda a: _copy_with_strides(a, _channels_last_strides(a.shape)),
+                     lambda c, g: (g,))
+
+
+def _channels_last_strides(shape):
+    """torch's channels-last strides: C innermost, then W, H (and D), N outermost (sizes taken as they are)."""
+    n = len(shape)
+    st = [0] * n
+    st[1] = 1
+    acc = shape[1]
+    for d in range(n - 1, 1, -1):
+        st[d] = acc
+        acc *= shape[d]
+    st[0] = acc
+    return tuple(st)
+
+
+def _memory_format_rank(memory_format):
+    """4 for channels_last, 5 for channels_last_3d, None for contiguous/preserve formats."""
+    if memory_format is None or memory_format == "torch.contiguous_format" or memory_format == "torch.preserve_format":
+        return None
+    if memory_format == "torch.channels_last":
+        return 4
+    if memory_format == "torch.channels_last_3d":
+        return 5
+    raise TypeError(f"memory_format must be torch.memory_format, not {type(memory_format).__name__}")
+
+
+def is_channels_last_contiguous(input, memory_format):
+    """``is_contiguous(memory_format=channels_last[_3d])``: strides grow C, W, H, (D,) N over dims of size > 1."""
+    rank = _memory_format_rank(memory_format)
+    a = input._data
+    if a.ndim != rank:
+        return False
+    st = torch_strides(a)
+    expected = 1
+    for d in (1,) + tuple(range(rank - 1, 1, -1)) + (0,):
+        n = a.shape[d]
+        if n != 1:
+            if st[d] != expected:
+                return False
+            expected *= n
+    return True
+
+
+def _check_rank(input, rank):
+    if input._data.ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use channels_last{'_3d' if rank == 5 else ''} format")
 
 
 def clone(input, *, memory_format=None):
-    if memory_format is not None and str(memory_format) == "torch.contiguous_format":
+    """A copy: preserve format (default) keeps a dense input's strides, else torch's dense stride order;
+    ``contiguous_format`` / ``channels_last`` / ``channels_last_3d`` lay it out as asked."""
+    if memory_format is None or memory_format == "torch.preserve_format":
+        return apply(CLONE, (input,))
+    rank = _memory_format_rank(memory_format)
+    if rank is None:
         return apply(CLONE_C, (input,))
-    return apply(CLONE, (input,))
-
-
-CLONE_C = Primitive("CloneBackward0", lambda a: np.ascontiguousarray(a) if type(a) is np.ndarray else a.copy(),
-                    lambda c, g: (g,))
+    _check_rank(input, rank)
+    return apply(CLONE_CL, (input,))
 
 
 def contiguous(input, memory_format=None):
-    if memory_format is not None and str(memory_format) == "torch.channels_last":
-        from .shape import to_channels_last
-        return to_channels_last(input)
-    if input.is_contiguous():
+    """``input`` itself when already contiguous in ``memory_format``, else a copy laid out that way."""
+    if memory_format is None or memory_format == "torch.contiguous_format" or \
+            memory_format == "torch.preserve_format":
+        if input.is_contiguous():
+            return input
+        if memory_format is not None and memory_format == "torch.preserve_format":
+            raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+        return apply(CLONE_C, (input,))
+    if is_channels_last_contiguous(input, memory_format):
         return input
-    return apply(CLONE_C, (input,))
+    return clone(input, memory_format=memory_format)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -846,12 +1467,73 @@ def refresh_view(t):
         _regenerate(t, base, t._data.shape, t.stride(), offset)
 
 
+
+
+# ----------------------------------------------------------------------------------------------------
+# in-place shape ops: the tensor takes the view's geometry (same storage), its version is bumped and,
+# with a graph, it gets the op's ``...Backward1`` node, as torch's ``t_``/``squeeze_``/...
+
+T1 = Primitive("TBackward1", _t_fwd, T_PRIM.bwd)
+TRANSPOSE1 = Primitive("TransposeBackward1", _transpose_fwd, _transpose_grad)
+UNSQUEEZE1 = Primitive("UnsqueezeBackward1", _unsqueeze_fwd, _unsqueeze_grad)
+SQUEEZE3 = Primitive("SqueezeBackward3", _squeeze_fwd, _reshape_back)
+SQUEEZE4 = Primitive("SqueezeBackward4", _squeeze_fwd, _reshape_back)
+SQUEEZE5 = Primitive("SqueezeBackward5", _squeeze_fwd, _reshape_back)
+AS_STRIDED1 = Primitive("AsStridedBackward1", _strided_fwd, _strided_grad)
+_INPLACE_SQUEEZE = {SQUEEZE: SQUEEZE3, SQUEEZE_DIM: SQUEEZE4, SQUEEZE_DIMS: SQUEEZE5}
+
+
+def _restride_(self, prim, args):
+    from ._helpers import check_inplace
+    if self._base is not None:
+        sync_view(self)
+    check_inplace(self, self._requires_grad or (self._base is not None and self._base._requires_grad))
+    r = apply(prim, (self,), args)
+    if r._grad_fn is not None and prim is AS_STRIDED1:
+        r._grad_fn._in_strides = self.stride()
+    self._data = r._data
+    self._bump()
+    if r._grad_fn is not None:
+        self._grad_fn = r._grad_fn
+        self._output_nr = 0
+        self._requires_grad = True
+    if self._base is not None:
+        self._view_ver = self._version[0]
+    return self
+
+
+def squeeze_(self, dim=None):
+    prim, dims = _squeeze_args(self, dim)
+    return _restride_(self, _INPLACE_SQUEEZE[prim], (dims,))
+
+
+def unsqueeze_(self, dim):
+    return _restride_(self, UNSQUEEZE1, (_wrap_dim(dim, self._data.ndim + 1),))
+
+
+def t_(self):
+    n = self._data.ndim
+    if n > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {n}D")
+    return _restride_(self, T1, ())
+
+
+def transpose_(self, dim0, dim1):
+    n = self._data.ndim
+    return _restride_(self, TRANSPOSE1, (_wrap_dim(dim0, n), _wrap_dim(dim1, n)))
+
+
+def as_strided_(self, size, stride, storage_offset=None):
+    return _restride_(self, AS_STRIDED1, _as_strided_args(self, size, stride, storage_offset))
+
+
 # ----------------------------------------------------------------------------------------------------
 
 _METHODS = ["view_as", "reshape", "reshape_as", "squeeze", "unsqueeze", "flatten", "unflatten", "ravel",
             "transpose", "swapaxes", "swapdims", "permute", "t", "adjoint", "movedim", "moveaxis", "expand",
-            "expand_as", "broadcast_to", "narrow", "select", "as_strided", "unfold", "diagonal", "split", "chunk",
-            "tensor_split", "unbind", "clone", "contiguous"]
+            "expand_as", "broadcast_to", "narrow", "select", "as_strided", "unfold", "diagonal", "split",
+            "split_with_sizes", "chunk", "tensor_split", "hsplit", "vsplit", "dsplit", "unbind", "clone",
+            "contiguous", "squeeze_", "unsqueeze_", "t_", "transpose_", "as_strided_"]
 
 
 def _bind():
@@ -860,49 +1542,14 @@ def _bind():
         setattr(Tensor, name, g[name])
     Tensor.view = view
     Tensor.sum_to_size = _sum_to_size
-    Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self._data.ndim)))))
-    Tensor.mT = property(lambda self: transpose(self, -2, -1) if self._data.ndim >= 2 else _raise_mT(self))
-    Tensor.H = property(lambda self: adjoint(self) if self._data.ndim == 2 else t(self).conj())
-    Tensor.mH = property(lambda self: adjoint(self))
-    Tensor.real = property(lambda self: _real(self), _set_real)
-    Tensor.imag = property(lambda self: _imag(self), _set_imag)
-
-    def squeeze_(self, dim=None):
-        self._data = squeeze(self, dim)._data
-        self._bump()
-        return self
-
-    def unsqueeze_(self, dim):
-        self._data = unsqueeze(self, dim)._data
-        self._bump()
-        return self
-
-    def t_(self):
-        self._data = t(self)._data
-        self._bump()
-        return self
-
-    def transpose_(self, d0, d1):
-        self._data = transpose(self, d0, d1)._data
-        self._bump()
-        return self
-
-    def as_strided_(self, size, stride, storage_offset=None):
-        self._data = as_strided(self, size, stride, storage_offset)._data
-        self._bump()
-        return self
-
-    Tensor.squeeze_ = squeeze_
-    Tensor.unsqueeze_ = unsqueeze_
-    Tensor.t_ = t_
-    Tensor.transpose_ = transpose_
     Tensor.swapaxes_ = transpose_
     Tensor.swapdims_ = transpose_
-    Tensor.as_strided_ = as_strided_
-
-
-def _raise_mT(self):
-    raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    Tensor.T = property(_T)
+    Tensor.mT = property(_mT)
+    Tensor.H = property(_H)
+    Tensor.mH = property(_mH)
+    Tensor.real = property(lambda self: _real(self), _set_real)
+    Tensor.imag = property(lambda self: _imag(self), _set_imag)
 
 
 def _real(self):

@@ -17,6 +17,7 @@ from .._errors import scalar_type_name
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap, _wrap_dim
 from .._ops._helpers import inplace
+from ..amp.autocast_mode import state as _amp
 from ..autograd.grad_mode import is_grad_enabled
 
 __all__ = [
@@ -131,6 +132,8 @@ def linear(input, weight, bias=None):
     input (*, in), weight (out, in) or (in,), bias (out,) or (); output (*, out), or (*) for a 1-D weight.
     The graph is torch's: ``addmm(bias, input, weight.t())`` (or ``mm``) over the flattened input.
     """
+    if _amp.active:
+        return _amp.run("linear", linear, input, weight, bias)
     for name, t in (("input", input), ("weight", weight)):
         if not isinstance(t, Tensor):
             raise TypeError(f"linear(): argument '{name}' (position {1 if name == 'input' else 2}) must be Tensor, "
@@ -176,6 +179,8 @@ def linear(input, weight, bias=None):
 def bilinear(input1, input2, weight, bias=None):
     """``y = x1^T A x2 + b`` (``torch.nn.functional.bilinear``): x1 (*, in1), x2 (*, in2),
     weight (out, in1, in2), bias (out,); output (*, out)."""
+    if _amp.active:
+        return _amp.run("bilinear", bilinear, input1, input2, weight, bias)
     if input1.dim() != input2.dim():
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
     for i in range(input1.dim() - 1):
@@ -455,6 +460,8 @@ _SOFTPLUS = Primitive("SoftplusBackward0", _opmath(_softplus_fwd), _softplus_gra
 
 def softplus(input, beta=1.0, threshold=20.0):
     """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``."""
+    if _amp.active:
+        return _amp.run("softplus", softplus, input, beta, threshold)
     _check_float(input, "softplus")
     return apply(_SOFTPLUS, (input,), (beta, threshold))
 
@@ -577,6 +584,8 @@ _PRELU = Primitive("PreluKernelBackward0", lambda a, w: np.where(a > 0, a, w * a
 
 def prelu(input, weight):
     """``max(0, x) + weight * min(0, x)``; a 1-D ``weight`` applies per channel (dim 1)."""
+    if _amp.active:
+        return _amp.run("prelu", prelu, input, weight)
     _check_float(input, "prelu")
     if weight.dim() > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.dim()}")
@@ -713,6 +722,8 @@ _LOG_SOFTMAX = Primitive("LogSoftmaxBackward0", _opmath(_log_softmax_fwd), _log_
 
 
 def _softmax_impl(prim, input, dim, dtype, kernel):
+    if _amp.active:
+        return _amp.run(kernel, _softmax_impl, prim, input, dim, dtype=dtype, kernel=kernel)
     if dtype is not None:
         input = input.to(dtype)
     d = _wrap_dim(dim, input.dim())
@@ -1030,8 +1041,7 @@ _bind()
 # input (so its grad_fn is torch's SqueezeBackward1); instance_norm, lp_pool, local_response_norm and
 # rms_norm compose ember ops exactly as torch composes them.
 
-from .._ops import pooling as _pool  # noqa: E402
-from .._ops import normalization as _norm  # noqa: E402
+from .._ops import normalization as _norm, padding as _pad_mod, pooling as _pool  # noqa: E402
 from .._ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
                          conv_transpose3d)
 from .._ops.padding import pad  # noqa: E402,F401
@@ -1123,6 +1133,8 @@ def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """``torch.nn.functional.max_pool3d``."""
+    if _amp.active and not return_indices:  # max_pool3d_with_indices is not on the CPU list
+        return _amp.run("max_pool3d", max_pool3d, input, kernel_size, stride, padding, dilation, ceil_mode)
     return _pool.max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
@@ -1149,6 +1161,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     """``torch.nn.functional.avg_pool3d``."""
+    if _amp.active:
+        return _amp.run("avg_pool3d", avg_pool3d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                        divisor_override)
     return _pool.avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -1168,6 +1183,8 @@ def adaptive_avg_pool2d(input, output_size):
 
 def adaptive_avg_pool3d(input, output_size):
     """``torch.nn.functional.adaptive_avg_pool3d``."""
+    if _amp.active:
+        return _amp.run("adaptive_avg_pool3d", adaptive_avg_pool3d, input, output_size)
     return _pool.adaptive_avg_pool(3, input, output_size)
 
 
@@ -1198,11 +1215,15 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    if _amp.active:
+        return _amp.run("adaptive_max_pool3d", adaptive_max_pool3d_with_indices, input, output_size)
     return _pool.adaptive_max_pool(3, input, output_size, True)
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     """``torch.nn.functional.adaptive_max_pool3d``."""
+    if _amp.active:
+        return _amp.run("adaptive_max_pool3d", adaptive_max_pool3d, input, output_size, return_indices)
     return _pool.adaptive_max_pool(3, input, output_size, return_indices)
 
 
@@ -1245,6 +1266,8 @@ def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """``torch.nn.functional.max_unpool1d`` (the 2-D kernel over unsqueezed inputs)."""
+    if _amp.active:
+        return _amp.run("max_unpool2d", max_unpool1d, input, indices, kernel_size, stride, padding, output_size)
     k = _unpool_tuple(kernel_size, 1)
     s = _unpool_tuple(stride, 1) if stride is not None else k
     p = _unpool_tuple(padding, 1)
@@ -1255,11 +1278,15 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """``torch.nn.functional.max_unpool2d``: scatter ``input`` to the positions ``indices`` of each plane."""
+    if _amp.active:
+        return _amp.run("max_unpool2d", max_unpool2d, input, indices, kernel_size, stride, padding, output_size)
     return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
 
 
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """``torch.nn.functional.max_unpool3d``."""
+    if _amp.active:
+        return _amp.run("max_unpool3d", max_unpool3d, input, indices, kernel_size, stride, padding, output_size)
     return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)
 
 
@@ -1363,6 +1390,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """``torch.nn.functional.rms_norm``: ``x * rsqrt(mean(x^2) + eps)`` over the trailing dims (computed in
     float32 for reduced-precision inputs; ``eps`` defaults to the machine epsilon of that type), then
     ``* weight``."""
+    if _amp.active:
+        return _amp.run("rms_norm", rms_norm, input, normalized_shape, weight, eps)
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
@@ -1479,7 +1508,6 @@ def _torch_pdist(input, p=2):
     return pdist(input, p)
 
 
-from .._ops import padding as _pad_mod  # noqa: E402
 from .._ops.distance import cdist as _cdist  # noqa: E402
 from .._ops.embedding import embedding_raw as _torch_embedding, embedding_renorm_ as _embedding_renorm_  # noqa: E402
 from .._ops.grid_sample import affine_grid_generator as _affine_grid_generator  # noqa: E402
@@ -1511,9 +1539,13 @@ _VISION_TORCH_FUNCTIONS = {
     "grid_sampler_3d": _torch_grid_sampler_nd(3), "affine_grid_generator": _affine_grid_generator,
 }
 for _name, _fn in _VISION_TORCH_FUNCTIONS.items():
-    if _fn.__name__.startswith("_"):
+    if _fn.__name__ != _name:
         _fn.__name__ = _fn.__qualname__ = _name
 TORCH_FUNCTIONS.update(_VISION_TORCH_FUNCTIONS)
+
+# grid_sample's mode codes, as torch.nn.functional exposes them
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
 
 
 # ====================================================================================================

@@ -141,8 +141,7 @@ class TransformerEncoder(Module):
         if not getattr(self, "use_nested_tensor", False) or first_layer.training or src.dim() != 3 \
                 or src_key_padding_mask is None or mask is not None:
             return None
-        pad = np.isneginf(src_key_padding_mask._data) if src_key_padding_mask.is_floating_point() \
-            else src_key_padding_mask._data.astype(bool)
+        pad = src_key_padding_mask.detach().cpu()._data != 0  # torch keeps the positions where logical_not holds
         counts = (~pad).sum(1)
         prefix = np.arange(pad.shape[1])[None, :] >= counts[:, None]
         if getattr(self, "mask_check", True) and not np.array_equal(prefix, pad):
@@ -155,7 +154,7 @@ class TransformerEncoder(Module):
         if is_grad_enabled() and any(isinstance(x, Tensor) and x.requires_grad for x in tensor_args):
             return None
         from ..._ops.creation import as_tensor
-        return as_tensor(prefix)
+        return as_tensor(prefix, device=src.device)
 
 
 def _why_not_nested(layer):

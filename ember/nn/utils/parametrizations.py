@@ -5,7 +5,6 @@ from enum import Enum, auto
 
 import numpy as np
 
-from ... import linalg
 from ..._ops.blas import mv, vdot
 from ..._ops.creation import eye, zeros_like
 from ..._ops.random_ops import randn
@@ -86,8 +85,9 @@ class _Orthogonal(Module):
             if self.orthogonal_map == _OrthMaps.matrix_exp:
                 q = a.matrix_exp()
             else:
+                from ...linalg import solve
                 identity = eye(n, dtype=a.dtype, device=a.device)
-                q = linalg.solve(identity.add(a, alpha=-0.5), identity.add(a, alpha=0.5))
+                q = solve(identity.add(a, alpha=-0.5), identity.add(a, alpha=0.5))
             if n != k:
                 q = q[..., :k]
         else:

@@ -164,7 +164,7 @@ def _pack(input, lengths, batch_first):
     steps = int(lens[0]) if b else 0
     sizes = (lens[None, :] > np.arange(steps)[:, None]).sum(1)
     t, bi = _packed_rows(sizes)
-    data = input[as_tensor(t), as_tensor(bi)]
+    data = input[as_tensor(t, device=input.device), as_tensor(bi, device=input.device)]
     return data, tensor(sizes, dtype=D.int64)
 
 
@@ -213,7 +213,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     else:
         index[t, bi] = np.arange(len(t))
     pad_row = data.new_full((1,) + tuple(data.shape[1:]), padding_value)
-    padded = cat((data, pad_row))[as_tensor(index)]
+    padded = cat((data, pad_row))[as_tensor(index, device=data.device)]
     lengths = tensor((sizes[None, :] > np.arange(b)[:, None]).sum(1), dtype=D.int64)
     unsorted_indices = sequence.unsorted_indices
     if unsorted_indices is not None:
@@ -260,7 +260,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     index = np.where((pos >= 0) & (pos < lens[:, None]), starts[:, None] + pos, total)
     if not batch_first:
         index = np.ascontiguousarray(index.T)
-    return cat(parts + [pad_row])[as_tensor(index)]
+    return cat(parts + [pad_row])[as_tensor(index, device=first.device)]
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):

@@ -1,7 +1,6 @@
 """Legacy spectral normalisation (``torch.nn.utils.spectral_norm``): ``weight = weight_orig / sigma`` with sigma
 estimated by power iteration on the buffers ``{name}_u`` / ``{name}_v``, run by a forward pre-hook (one
 step per forward in training), plus torch's state-dict hooks (version metadata, loading old checkpoints)."""
-from ... import linalg
 from ..._ops.blas import dot, mv
 from ...autograd.grad_mode import no_grad
 from .. import functional as F
@@ -60,7 +59,8 @@ class SpectralNorm:
         setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
 
     def _solve_v_and_rescale(self, weight_mat, u, target_sigma):
-        v = linalg.multi_dot([weight_mat.t().mm(weight_mat).pinverse(), weight_mat.t(), u.unsqueeze(1)]).squeeze(1)
+        from ...linalg import multi_dot
+        v = multi_dot([weight_mat.t().mm(weight_mat).pinverse(), weight_mat.t(), u.unsqueeze(1)]).squeeze(1)
         return v.mul_(target_sigma / dot(u, mv(weight_mat, v)))
 
     @staticmethod
