@@ -57,7 +57,7 @@ def _steps(n, reverse):
 # ----------------------------------------------------------------------------------------------------
 # LSTM: inputs (xproj (N, 4H) with both biases, h0 (B, P), c0 (B, H), w_hh (4H, P), w_hr (P, H) or None)
 
-def _lstm_fwd(xp, h0, c0, w_hh, w_hr, sizes, offs, reverse):
+def _lstm_fwd(xp, h0, c0, w_hh, w_hr, sizes, offs, reverse, keep):
     dt = xp.dtype
     xp, h0, c0, w_hh, w_hr = _work(xp, h0, c0, w_hh, w_hr)
     n, g4 = xp.shape
@@ -100,12 +100,13 @@ def _lstm_fwd(xp, h0, c0, w_hh, w_hr, sizes, offs, reverse):
             h[:bs] = out[o:e]
     if dt in _REDUCED:
         out, h, c = out.astype(dt), h.astype(dt), c.astype(dt)
-    return out, h, c, gates, cprev, tc, hprev, m
+    keep[:] = (gates, cprev, tc, hprev, m)
+    return out, h, c
 
 
 def _lstm_bwd_arrays(ctx, gout, gh, gc):
     _, _, _, w_hh, w_hr = (None if x is None else x._data for x in ctx.saved)
-    sizes, offs, reverse = ctx.args
+    sizes, offs, reverse = ctx.args[:3]
     _, _, _, gates, cprev, tc, hprev, m = ctx._out
     w_hh, w_hr = _work(w_hh, w_hr) if w_hh.dtype in _REDUCED else (w_hh, w_hr)
     n, g4 = gates.shape
@@ -152,7 +153,7 @@ def _lstm_bwd_arrays(ctx, gout, gh, gc):
     return dg, dh, dc, dw_hh, dw_hr
 
 
-def _lstm_grad(ctx, gout, gh, gc, *unused):
+def _lstm_grad(ctx, gout, gh, gc):
     if is_grad_enabled():
         return _retraced_grad(ctx, "LSTM", (gout, gh, gc))
     dg, dh, dc, dw_hh, dw_hr = _lstm_bwd_arrays(ctx, gout, gh, gc)
@@ -162,7 +163,7 @@ def _lstm_grad(ctx, gout, gh, gc, *unused):
 # ----------------------------------------------------------------------------------------------------
 # GRU: inputs (xproj (N, 3H) with b_ih, h0 (B, H), w_hh (3H, H), b_hh (3H,) or None)
 
-def _gru_fwd(xp, h0, w_hh, b_hh, sizes, offs, reverse):
+def _gru_fwd(xp, h0, w_hh, b_hh, sizes, offs, reverse, keep):
     dt = xp.dtype
     xp, h0, w_hh, b_hh = _work(xp, h0, w_hh, b_hh)
     n, g3 = xp.shape
@@ -200,12 +201,13 @@ def _gru_fwd(xp, h0, w_hh, b_hh, sizes, offs, reverse):
             h[:bs] = hn
     if dt in _REDUCED:
         out, h = out.astype(dt), h.astype(dt)
-    return out, h, gates, ghn, hprev
+    keep[:] = (gates, ghn, hprev)
+    return out, h
 
 
 def _gru_bwd_arrays(ctx, gout, gh):
     w_hh = ctx.saved[2]._data
-    sizes, offs, reverse = ctx.args
+    sizes, offs, reverse = ctx.args[:3]
     _, _, gates, ghn, hprev = ctx._out
     if w_hh.dtype in _REDUCED:
         w_hh = w_hh.astype(np.float32)
@@ -246,7 +248,7 @@ def _gru_bwd_arrays(ctx, gout, gh):
     return dgi, dh, dw_hh, db_hh
 
 
-def _gru_grad(ctx, gout, gh, *unused):
+def _gru_grad(ctx, gout, gh):
     if is_grad_enabled():
         return _retraced_grad(ctx, "GRU", (gout, gh))
     return _wrap_needed(ctx, _gru_bwd_arrays(ctx, gout, gh))
@@ -255,7 +257,7 @@ def _gru_grad(ctx, gout, gh, *unused):
 # ----------------------------------------------------------------------------------------------------
 # Elman RNN: inputs (xproj (N, H) with both biases, h0 (B, H), w_hh (H, H)); args add the nonlinearity
 
-def _rnn_fwd(xp, h0, w_hh, sizes, offs, reverse, relu):
+def _rnn_fwd(xp, h0, w_hh, sizes, offs, reverse, relu, keep):
     dt = xp.dtype
     xp, h0, w_hh = _work(xp, h0, w_hh)
     n, hs = xp.shape
@@ -277,14 +279,15 @@ def _rnn_fwd(xp, h0, w_hh, sizes, offs, reverse, relu):
         else:
             np.tanh(hn, out=hn)
         h[:bs] = hn
+    keep[:] = (hprev, out)
     if dt in _REDUCED:
-        return out.astype(dt), h.astype(dt), hprev, out
-    return out, h, hprev, out
+        return out.astype(dt), h.astype(dt)
+    return out, h
 
 
 def _rnn_bwd_arrays(ctx, gout, gh):
     w_hh = ctx.saved[2]._data
-    sizes, offs, reverse, relu = ctx.args
+    sizes, offs, reverse, relu = ctx.args[:4]
     _, _, hprev, out = ctx._out
     if w_hh.dtype in _REDUCED:
         w_hh = w_hh.astype(np.float32)
@@ -312,18 +315,25 @@ def _rnn_bwd_arrays(ctx, gout, gh):
     return dpre, dh, dpre.T @ hprev
 
 
-def _rnn_grad(ctx, gout, gh, *unused):
+def _rnn_grad(ctx, gout, gh):
     if is_grad_enabled():
         return _retraced_grad(ctx, "RNN_RELU" if ctx.args[3] else "RNN_TANH", (gout, gh))
     return _wrap_needed(ctx, _rnn_bwd_arrays(ctx, gout, gh))
 
 
-_LSTM = Primitive("LstmLayerBackward0", _lstm_fwd, _lstm_grad, save_inputs=True, save_output=True, nout=8,
-                  nondiff=(3, 4, 5, 6, 7))
-_GRU = Primitive("GruLayerBackward0", _gru_fwd, _gru_grad, save_inputs=True, save_output=True, nout=5,
-                 nondiff=(2, 3, 4))
-_RNN = Primitive("RnnLayerBackward0", _rnn_fwd, _rnn_grad, save_inputs=True, save_output=True, nout=4,
-                 nondiff=(2, 3))
+# The forwards put their intermediate arrays (activated gates, previous states, ...) in the ``keep`` list
+# passed as the last argument; ``_keep_for_backward`` appends them to the node's saved outputs, so
+# ``ctx._out`` holds (outputs..., intermediates...) and they are freed with the node's saved state.
+_LSTM = Primitive("LstmLayerBackward0", _lstm_fwd, _lstm_grad, save_inputs=True, save_output=True, nout=3)
+_GRU = Primitive("GruLayerBackward0", _gru_fwd, _gru_grad, save_inputs=True, save_output=True, nout=2)
+_RNN = Primitive("RnnLayerBackward0", _rnn_fwd, _rnn_grad, save_inputs=True, save_output=True, nout=2)
+
+
+def _keep_for_backward(result, keep):
+    node = result._grad_fn
+    if node is not None:
+        node._out = tuple(node._out) + tuple(keep)
+    keep.clear()
 
 
 def _wrap_needed(ctx, grads):
@@ -414,14 +424,15 @@ def rnn_layer(mode, xproj, hx, cx, w_hh, b_hh, w_hr, sizes, offs, reverse):
 
     Returns ``(output (N, P), h_n (B, P), c_n (B, H) or None)``.
     """
+    keep = []
     if mode == "LSTM":
-        r = apply(_LSTM, (xproj, hx, cx, w_hh, w_hr), (sizes, offs, reverse))
-        return r[0], r[1], r[2]
-    if mode == "GRU":
-        r = apply(_GRU, (xproj, hx, w_hh, b_hh), (sizes, offs, reverse))
+        r = apply(_LSTM, (xproj, hx, cx, w_hh, w_hr), (sizes, offs, reverse, keep))
+    elif mode == "GRU":
+        r = apply(_GRU, (xproj, hx, w_hh, b_hh), (sizes, offs, reverse, keep))
     else:
-        r = apply(_RNN, (xproj, hx, w_hh), (sizes, offs, reverse, mode == "RNN_RELU"))
-    return r[0], r[1], None
+        r = apply(_RNN, (xproj, hx, w_hh), (sizes, offs, reverse, mode == "RNN_RELU", keep))
+    _keep_for_backward(r[0], keep)
+    return r[0], r[1], (r[2] if mode == "LSTM" else None)
 
 
 def _project(mode, x, w_ih, w_hh, b_ih, b_hh):
@@ -501,21 +512,29 @@ def _full(mode, args):
 
 def lstm(*args):
     """``torch.lstm``: (output, h_n, c_n) of a multi-layer LSTM (padded or packed signature)."""
+    if _amp.active:
+        return _amp.run("lstm", lstm, *args)
     return _full("LSTM", args)
 
 
 def gru(*args):
     """``torch.gru``: (output, h_n) of a multi-layer GRU (padded or packed signature)."""
+    if _amp.active:
+        return _amp.run("gru", gru, *args)
     return _full("GRU", args)
 
 
 def rnn_tanh(*args):
     """``torch.rnn_tanh``: (output, h_n) of a multi-layer Elman RNN with tanh."""
+    if _amp.active:
+        return _amp.run("rnn_tanh", rnn_tanh, *args)
     return _full("RNN_TANH", args)
 
 
 def rnn_relu(*args):
     """``torch.rnn_relu``: (output, h_n) of a multi-layer Elman RNN with ReLU."""
+    if _amp.active:
+        return _amp.run("rnn_relu", rnn_relu, *args)
     return _full("RNN_RELU", args)
 
 

@@ -180,7 +180,11 @@ def bilinear(input1, input2, weight, bias=None):
     """``y = x1^T A x2 + b`` (``torch.nn.functional.bilinear``): x1 (*, in1), x2 (*, in2),
     weight (out, in1, in2), bias (out,); output (*, out)."""
     if _amp.active:
-        return _amp.run("bilinear", bilinear, input1, input2, weight, bias)
+        return _amp.run("bilinear", _bilinear, input1, input2, weight, bias)
+    return _bilinear(input1, input2, weight, bias)
+
+
+def _bilinear(input1, input2, weight, bias):
     if input1.dim() != input2.dim():
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
     for i in range(input1.dim() - 1):
