@@ -179,8 +179,11 @@ class OpNode(Node):
                 if len(missing) == len(grads):
                     return (None,) * len(self.next_functions)
                 from .._tensor import _zeros_for_output
+                meta = self._out_meta
                 for i in missing:
-                    grads[i] = _zeros_for_output(self, i)
+                    # integer outputs (argmax / pooling indices) never carry a gradient: allocate nothing
+                    if meta[i][1].kind not in "iub":
+                        grads[i] = _zeros_for_output(self, i)
         out = self._prim.bwd(self, *grads)
         return out if type(out) is tuple else tuple(out) if isinstance(out, list) else (out,)
 
