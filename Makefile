@@ -4,6 +4,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+DEMOSTAMP := $(VENV)/.installed-demo
 
 .PHONY: demo test bench clean
 
@@ -17,8 +18,13 @@ $(TESTSTAMP): $(STAMP)
 	$(VPY) -m pip install -q -e ".[test]"
 	touch $(TESTSTAMP)
 
-demo: $(STAMP)
-	$(VPY) examples/demo.py
+# the demo trains LeNet on the bundled digits; TensorBoard logging and tqdm bars are optional extras
+$(DEMOSTAMP): $(STAMP)
+	$(VPY) -m pip install -q -e ".[tensorboard,progress]" || echo "(no tensorboard/tqdm: the demo runs without them)"
+	touch $(DEMOSTAMP)
+
+demo: $(DEMOSTAMP)
+	$(VPY) examples/lenet_mnist.py
 
 test: $(TESTSTAMP)
 	$(VPY) -m pytest -n 2 tests

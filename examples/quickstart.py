@@ -1,6 +1,6 @@
 """Ember in one screen: tensors, views, type promotion, autograd — with the torch API.
 
-Run with ``make demo``.  The same code runs under real PyTorch by changing the import.
+Run with ``python examples/quickstart.py``.  The same code runs under real PyTorch by changing the import.
 """
 import ember as torch
 
