@@ -202,7 +202,7 @@ def _binary(prim, a, b, out=None, name="op"):
         else:
             check_scalar(a, name)
             cast = binary_cast(b, a)
-            r = apply(prim, (a, b), (), None if b._data.dtype == cast else cast)
+            r = apply(prim, (a, b), (), cast)  # cast also rounds NumPy's float32 result for bfloat16
             return r if out is None else write_out(r, out)
     if isinstance(b, Tensor):
         da, db = a._data.dtype, b._data.dtype
@@ -499,7 +499,8 @@ def _bitwise(ufunc, name):
         if np.dtype(cast).kind not in "iub":
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_cname(cast)}\'')
         a = input._data.astype(cast, copy=False)
-        b = other._data.astype(cast, copy=False) if isinstance(other, Tensor) else other
+        # a Python int wraps into the tensor's dtype as in torch (uint8 & -4 == uint8 & 252)
+        b = other._data.astype(cast, copy=False) if isinstance(other, Tensor) else np.array(other).astype(cast)
         r = _wrap(np.asarray(ufunc(a, b), dtype=cast))
         return r if out is None else write_out(r, out)
     op.__name__ = name

@@ -292,8 +292,14 @@ def flip(input, dims):
     return apply(_FLIP, (input,), (_dims_list(dims, input._data.ndim, "flip"),))
 
 
-def _flip_method(self, *dims):
-    """``Tensor.flip(*dims)``: the method also takes the dims unpacked."""
+def _flip_method(self, *dims, **kwargs):
+    """``Tensor.flip(*dims)`` or ``flip(dims=...)``: the method also takes the dims unpacked."""
+    if "dims" in kwargs:
+        if dims:
+            raise TypeError("flip() got multiple values for argument 'dims'")
+        dims = (kwargs.pop("dims"),)
+    if kwargs:
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     return flip(self, dims)
