@@ -183,3 +183,10 @@ _SUBMODULES = {"nn", "optim", "utils", "linalg", "random", "cuda", "serializatio
                "testing", "compat", "types", "overrides", "library", "profiler", "distributions", "mps",
                "func", "export", "sparse", "masked", "package", "quantization", "ao", "fx", "futures"}
 _LAZY_NAMES = {"save": "serialization", "load": "serialization", "from_dlpack": "utils.dlpack"}
+_LAZY_NAMES.update(dict.fromkeys(
+    ["autocast", "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
+     "is_autocast_cpu_enabled", "set_autocast_cpu_enabled", "get_autocast_cpu_dtype", "set_autocast_cpu_dtype",
+     "get_autocast_gpu_dtype", "set_autocast_gpu_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
+     "clear_autocast_cache", "autocast_increment_nesting", "autocast_decrement_nesting"], "amp.autocast_mode"))
+_LAZY_NAMES.update(dict.fromkeys(["_amp_foreach_non_finite_check_and_unscale_", "_amp_update_scale_"],
+                                 "amp.grad_scaler"))

@@ -88,7 +88,8 @@ def _window(xp, nd, offset, s, d, out):
 # max pooling
 
 def _max_pool_fwd(x, nd, k, s, p, d, out):
-    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    floating = x.dtype.kind == "f" or x.dtype.name == "bfloat16"
+    low = -np.inf if floating else np.iinfo(x.dtype).min
     xp = _padded(x, nd, k, s, p, d, out, low)
     spatial = x.shape[-nd:]
     best = idx = None
@@ -106,7 +107,7 @@ def _max_pool_fwd(x, nd, k, s, p, d, out):
             idx = np.broadcast_to(origin + shift, v.shape).copy()
         else:
             take = v > best
-            if x.dtype.kind == "f":
+            if floating:
                 take |= np.isnan(v)
             np.copyto(best, v, where=take)
             np.copyto(idx, origin + shift, where=take)

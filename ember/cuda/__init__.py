@@ -354,3 +354,6 @@ def get_rng_state_all():
 def set_rng_state_all(new_states):
     for s in new_states:
         set_rng_state(s)
+
+
+from . import amp  # noqa: E402,F401  (torch.cuda.amp)

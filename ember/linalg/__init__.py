@@ -15,6 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._errors import scalar_type_name
 from .._prim import Primitive, apply
+from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _make_output, _wrap, _wrap_dim
 from .._ops._helpers import write_out
 from .._ops.blas import matmul, mm, _cross, _need_tensor
@@ -208,6 +209,8 @@ def _inv_checked(A, fn):
 
 def inv_ex(A, *, check_errors=False, out=None):
     """``(inverse, info)``: ``info`` is LAPACK's (0, or the 1-based index of a zero pivot)."""
+    if _amp.active:
+        return _amp.run("linalg_inv_ex", inv_ex, A, check_errors=check_errors, out=out)
     inverse, info = _inv_checked(A, "linalg.inv")
     if check_errors:
         _inv_raise(info, A, "linalg.inv_ex")
@@ -227,6 +230,8 @@ def _inv_raise(info, A, fn="linalg.inv"):
 
 def inv(A, *, out=None):
     """``torch.linalg.inv``: raises LinAlgError naming the zero pivot of a singular matrix."""
+    if _amp.active:
+        return _amp.run("linalg_inv", inv, A, out=out)
     _need_tensor(A, "linalg_inv", "A", 1)
     inverse, info = _inv_checked(A, "linalg.inv")
     _inv_raise(info, A)
@@ -390,6 +395,8 @@ def _solve_checked(A, B, left):
 
 def solve(A, B, *, left=True, out=None):
     """``torch.linalg.solve``: ``AX = B`` (or ``XA = B`` with ``left=False``); B may be a batch of vectors."""
+    if _amp.active:
+        return _amp.run("linalg_solve", solve, A, B, left=left, out=out)
     result, info = _solve_checked(A, B, left)
     _batch_error("torch.linalg.solve", info._data, info._data.ndim > 0,
                  lambda k: "The solver failed because the input matrix is singular.")
@@ -528,6 +535,8 @@ def _cholesky_raise(info, A, fn):
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     """``(L, info)``; ``info`` > 0 is the order of the leading minor that is not positive-definite."""
+    if _amp.active:
+        return _amp.run("linalg_cholesky_ex", cholesky_ex, A, upper=upper, check_errors=check_errors, out=out)
     _check_square(A, "linalg.cholesky")
     _check_dtype(A, ("expected", "linalg.cholesky"), ("kernel", "cholesky_cpu"))
     L, info = apply(CHOLESKY_EX, (A,), (bool(upper),))
@@ -542,6 +551,8 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
 def cholesky(A, *, upper=False, out=None):
     """``torch.linalg.cholesky``: reads the lower (``upper=True``: upper) triangle of a Hermitian A."""
+    if _amp.active:
+        return _amp.run("linalg_cholesky", cholesky, A, upper=upper, out=out)
     L, info = cholesky_ex(A, upper=upper)
     _cholesky_raise(info, A, "linalg.cholesky")
     return L if out is None else write_out(L, out)
@@ -588,6 +599,8 @@ def _check_uplo(UPLO):
 
 def eigh(A, UPLO="L", *, out=None):
     """``(eigenvalues, eigenvectors)`` of a Hermitian matrix (ascending; only the UPLO triangle is read)."""
+    if _amp.active:
+        return _amp.run("linalg_eigh", eigh, A, UPLO, out=out)
     uplo = _check_uplo(UPLO)
     _check_square(A, "linalg.eigh")
     _check_dtype(A, ("kernel", "linalg_eigh_cpu"), ("kernel", "linalg_eigh_cpu"))
@@ -601,6 +614,8 @@ def eigh(A, UPLO="L", *, out=None):
 
 def eigvalsh(A, UPLO="L", *, out=None):
     """Eigenvalues of a Hermitian matrix (eigenvectors are computed only when a gradient is needed)."""
+    if _amp.active:
+        return _amp.run("linalg_eigvalsh", eigvalsh, A, UPLO, out=out)
     uplo = _check_uplo(UPLO)
     _check_square(A, "linalg.eigh")
     _check_dtype(A, ("kernel", "linalg_eigh_cpu"), ("kernel", "linalg_eigh_cpu"))
@@ -652,6 +667,8 @@ def _check_eig(A):
 
 def eig(A, *, out=None):
     """Eigenvalues and unit-norm eigenvectors of a general matrix, always complex (as torch)."""
+    if _amp.active:
+        return _amp.run("linalg_eig", eig, A, out=out)
     _check_eig(A)
     w, v = apply(EIG, (A,))
     if out is not None:
@@ -662,6 +679,8 @@ def eig(A, *, out=None):
 
 
 def eigvals(A, *, out=None):
+    if _amp.active:
+        return _amp.run("linalg_eigvals", eigvals, A, out=out)
     _check_eig(A)
     if A._requires_grad and _grad_state.enabled:
         w = apply(EIG, (A,))[0]
@@ -752,6 +771,8 @@ def _check_svd(A, driver=None):
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
     """``(U, S, Vh)`` with ``A = U diag(S) Vh`` (LAPACK gesdd, as torch's CPU backend)."""
+    if _amp.active:
+        return _amp.run("linalg_svd", svd, A, full_matrices, driver=driver, out=out)
     _check_svd(A, driver)
     if not np.isfinite(A._data).all():
         raise LinAlgError("linalg.svd: The algorithm failed to converge because the input matrix contained non-finite "
@@ -766,6 +787,8 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 def svdvals(A, *, driver=None, out=None):
     """Singular values in descending order (U and Vh are computed only when a gradient is needed)."""
+    if _amp.active:
+        return _amp.run("linalg_svdvals", svdvals, A, driver=driver, out=out)
     _check_svd(A, driver)
     if A._requires_grad and _grad_state.enabled:
         S = apply(SVD, (A,), (False,))[1]
@@ -832,6 +855,8 @@ QR = Primitive("LinalgQrBackward0", _qr_fwd, _qr_grad, save_output=True, nout=2)
 
 def qr(A, mode="reduced", *, out=None):
     """``(Q, R)`` by Householder QR; ``mode`` 'reduced', 'complete' or 'r' (then Q is empty)."""
+    if _amp.active:
+        return _amp.run("linalg_qr", qr, A, mode, out=out)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
                            f"'complete'")
@@ -996,6 +1021,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
     'gels' (QR, full-rank inputs only) is computed by LAPACK's gelsy; the others by their own routine.
     ``residuals`` is filled when m > n and the driver is not 'gelsy' and every matrix has full rank.
     """
+    if _amp.active:
+        return _amp.run("linalg_lstsq", lstsq, A, B, rcond, driver=driver)
     if A._data.dtype not in (np.float32, np.float64, np.complex64, np.complex128):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if A._data.dtype != B._data.dtype:
@@ -1022,6 +1049,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """Number of singular values > max(atol, rtol * sigma_1) (legacy ``tol`` is ``atol`` with rtol 0)."""
+    if _amp.active:
+        return _amp.run("linalg_matrix_rank", matrix_rank, A, tol, hermitian, atol=atol, rtol=rtol, out=out)
     if tol is not None:
         atol, rtol = tol, 0.0
     a = A._data
@@ -1179,6 +1208,8 @@ VNORM = Primitive("LinalgVectorNormBackward0", _vnorm_fwd, _vnorm_grad, save_inp
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     """``(sum |x|^ord)^(1/ord)`` over ``dim`` (all dims by default); inf/-inf/0 as in torch."""
+    if _amp.active:
+        return _amp.run("linalg_vector_norm", vector_norm, x, ord, dim, keepdim, dtype=dtype, out=out)
     _need_tensor(x, "linalg_vector_norm", "input", 1)
     if isinstance(ord, Tensor):
         ord = ord.item()
@@ -1234,6 +1265,8 @@ def _fmt_dims(dim):
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     """'fro', 'nuc', 2/-2 (singular values), 1/-1 and inf/-inf (max/min abs column/row sums)."""
+    if _amp.active:
+        return _amp.run("linalg_matrix_norm", matrix_norm, A, ord, dim, keepdim, dtype=dtype, out=out)
     _check_matrix(A, "linalg.matrix_norm")
     d0, d1 = _check_matrix_dims(A, dim)
     _check_dtype(A, ("expected", "linalg.matrix_norm"))
@@ -1290,6 +1323,8 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def cond(A, p=None, *, out=None):
     """Condition number: sigma_max / sigma_min for p in (None, 2, -2), else ``norm(A) * norm(inv(A))``."""
+    if _amp.active:
+        return _amp.run("linalg_cond", cond, A, p, out=out)
     if p in (None, 2, -2):
         s = svdvals(A)
         k = s._data.shape[-1]
@@ -1328,6 +1363,8 @@ def cross(input, other, *, dim=-1, out=None):
 
 def vecdot(x, y, *, dim=-1, out=None):
     """``sum(conj(x) * y, dim)``."""
+    if _amp.active:
+        return _amp.run("vecdot", vecdot, x, y, dim=dim, out=out)
     _check_dtype(x, ("expected", "linalg.vecdot"))
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type {_tname(x)} "
@@ -1359,6 +1396,8 @@ def _chain_order(dims):
 
 def multi_dot(tensors, *, out=None):
     """Product of a chain of matrices in the cheapest order; the first/last may be 1-D vectors."""
+    if _amp.active:
+        return _amp.run("multi_dot", multi_dot, tensors, out=out)
     tensors = list(tensors)
     n = len(tensors)
     if n < 2:

@@ -7,7 +7,6 @@ in the caller with the replica's traceback.
 import threading
 
 from ..._tensor import Tensor
-from ...utils.data._utils import ExceptionWrapper
 from . import _utils
 
 __all__ = ["get_a_var", "parallel_apply"]
@@ -32,6 +31,7 @@ def parallel_apply(modules, inputs, kwargs_tup=None, devices=None):
     """``[modules[i](*inputs[i], **kwargs_tup[i]) for i]``, each on ``devices[i]``, in parallel threads."""
     from ...amp.autocast_mode import autocast, is_autocast_enabled
     from ...autograd.grad_mode import is_grad_enabled, set_grad_enabled
+    from ...utils.data._utils import ExceptionWrapper
     if len(modules) != len(inputs):
         raise AssertionError(f"The number of modules {len(modules)} is not equal to the number of inputs "
                              f"{len(inputs)}")
