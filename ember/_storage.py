@@ -30,6 +30,27 @@ def root_array(a):
     return a
 
 
+def contiguous_strides(shape):
+    """torch's contiguous strides (in elements) for ``shape``: size-0 dims count as 1."""
+    st = [1] * len(shape)
+    acc = 1
+    for i in range(len(shape) - 1, -1, -1):
+        st[i] = acc
+        acc *= max(shape[i], 1)
+    return tuple(st)
+
+
+def torch_strides(a):
+    """The strides torch reports for array ``a``, in elements.
+
+    NumPy zeroes the strides of a freshly allocated empty array, where torch allocates contiguous ones;
+    views (arrays with a base) keep the strides they were built with, as torch's do."""
+    if a.size or a.base is not None:
+        item = a.itemsize
+        return tuple(s // item for s in a.strides)
+    return contiguous_strides(a.shape)
+
+
 def root_and_offset(a):
     """(root array, byte offset of ``a``'s first element within it)."""
     root = root_array(a)
@@ -59,7 +80,8 @@ class UntypedStorage:
         return s
 
     def data_ptr(self):
-        return array_ptr(self._bytes)
+        # torch allocates nothing for zero bytes: the pointer is null
+        return array_ptr(self._bytes) if self._bytes.size else 0
 
     def nbytes(self):
         return self._bytes.size

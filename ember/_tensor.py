@@ -130,15 +130,12 @@ class Tensor:
 
     def stride(self, dim=None):
         a = self._data
-        if a.size == 0:
-            # NumPy zeroes the strides of empty arrays; torch keeps contiguous ones (sizes clamped to 1)
-            st, acc = [], 1
-            for n in reversed(a.shape):
-                st.append(acc)
-                acc *= max(n, 1)
-            st = tuple(reversed(st))
+        if a.size or a.base is not None:
+            item = a.itemsize
+            st = tuple(s // item for s in a.strides)
         else:
-            st = tuple(s // a.itemsize for s in a.strides)
+            from ._storage import contiguous_strides
+            st = contiguous_strides(a.shape)  # NumPy zeroes a fresh empty array's strides; torch's are contiguous
         if dim is None:
             return st
         return st[_wrap_dim(dim, self._data.ndim)]
@@ -149,7 +146,7 @@ class Tensor:
 
     def data_ptr(self):
         from ._storage import array_ptr
-        return array_ptr(self._data)
+        return array_ptr(self._data) if self._data.size else 0  # torch: null for a tensor with no elements
 
     def untyped_storage(self):
         from ._storage import UntypedStorage
@@ -160,9 +157,10 @@ class Tensor:
         return TypedStorage._of_tensor(self)
 
     def is_contiguous(self, memory_format=None):
-        if memory_format is not None and memory_format != "torch.contiguous_format":
-            from ._ops.shape import _is_channels_last
-            return _is_channels_last(self, memory_format)
+        if memory_format is not None and memory_format != "torch.contiguous_format" \
+                and memory_format != "torch.preserve_format":
+            from ._ops.views import is_channels_last_contiguous
+            return is_channels_last_contiguous(self, memory_format)
         a = self._data
         if a.flags.c_contiguous:
             return True

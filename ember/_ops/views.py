@@ -18,9 +18,13 @@ from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from .._storage import contiguous_strides, root_and_offset, torch_strides
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
-from ..autograd import grad_mode
 from ..autograd.graph import OpNode
 from ._helpers import dims_arg, shape_arg
+
+__all__ = ["adjoint", "as_strided", "as_strided_", "broadcast_shapes", "broadcast_tensors", "broadcast_to", "chunk",
+           "clone", "diagonal", "dsplit", "flatten", "hsplit", "moveaxis", "movedim", "narrow", "permute", "ravel",
+           "reshape", "select", "split", "split_with_sizes", "squeeze", "swapaxes", "swapdims", "t", "tensor_split",
+           "transpose", "unbind", "unflatten", "unsqueeze", "view_as_complex", "view_as_real", "vsplit"]
 
 _as_strided = np.lib.stride_tricks.as_strided
 
@@ -109,10 +113,10 @@ def _compute_stride(oldshape, oldstride, newshape):
 
 def _is_contiguous(shape, strides):
     """torch's ``is_contiguous`` (default format): size-1 dims are ignored, empty tensors are contiguous."""
+    if 0 in shape:
+        return True
     expected = 1
     for n, st in zip(reversed(shape), reversed(strides)):
-        if n == 0:
-            return True
         if n != 1:
             if st != expected:
                 return False
@@ -122,7 +126,7 @@ def _is_contiguous(shape, strides):
 
 def _non_overlapping_and_dense(shape, strides):
     """torch's ``is_non_overlapping_and_dense``: the elements fill a block of memory, in any dim order."""
-    if 0 in shape or _is_contiguous(shape, strides):
+    if _is_contiguous(shape, strides):
         return True
     perm = sorted(range(len(shape)), key=lambda d: (shape[d] < 2, strides[d] if shape[d] >= 2 else 0))
     expected = 1
@@ -201,8 +205,8 @@ def _basic_view(a, idx):
     return _fit(r, a, shape, strides, delta)
 
 
-def _no_sizes(name):
-    return TypeError(f"{name}() missing 1 required positional arguments: \"size\"")
+def _no_sizes(name, arg="size"):
+    return TypeError(f"{name}() missing 1 required positional arguments: \"{arg}\"")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -218,11 +222,14 @@ def _infer_shape(shape, numel):
                 raise RuntimeError("only one dimension can be inferred")
             neg = i
         elif s < 0:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
         else:
             known *= s
     if neg >= 0:
-        if known == 0 or numel % known:
+        if known == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                               f"unspecified dimension size -1 can be any value and is ambiguous")
+        if numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = shape[:neg] + (numel // known,) + shape[neg + 1:]
     elif known != numel:
@@ -265,7 +272,8 @@ def view(self, *shape, size=None, dtype=None):
     if size is not None:
         shape = (size,)
     if not shape:
-        raise _no_sizes("view")
+        raise TypeError("view() received an invalid combination of arguments - got (), but expected one of: "
+                        "(torch.dtype dtype) or (tuple of ints size)")
     return _view_shape(self, shape_arg(shape))
 
 
@@ -277,14 +285,12 @@ def reshape(input, *shape):
     """torch's reshape: ``view`` for a contiguous input, else a strided alias (``ReshapeAliasBackward0``)
     when the layout allows one, else a contiguous copy (``UnsafeViewBackward0`` over ``CloneBackward0``)."""
     if not shape:
-        raise _no_sizes("reshape")
+        raise _no_sizes("reshape", "shape")
     a = input._data
     shape = _infer_shape(shape_arg(shape), a.size)
-    st = torch_strides(a)
-    if _is_contiguous(a.shape, st):
-        strides = _compute_stride(a.shape, st, shape)
+    strides = _compute_stride(a.shape, torch_strides(a), shape)
+    if a.flags.c_contiguous:  # NumPy's flag is torch's is_contiguous: size-1 dims ignored, empty arrays contiguous
         return apply(VIEW, (input,), (shape, strides))
-    strides = _compute_stride(a.shape, st, shape)
     if strides is not None:
         return apply(RESHAPE_ALIAS, (input,), (shape, strides))
     return apply(UNSAFE_VIEW, (apply(CLONE_C, (input,)),), (shape,))
@@ -364,19 +370,19 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     """Split ``dim`` into ``sizes`` (one may be -1): always a view."""
     a = input._data
-    if a.ndim == 0:
-        raise RuntimeError("unflatten: cannot unflatten a 0-dim tensor")
     d = _wrap_dim(dim, a.ndim)
     sizes = shape_arg((sizes,))
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
+    if a.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     try:
         sizes = _infer_shape(sizes, a.shape[d])
     except RuntimeError as e:
-        if "inferred" in str(e):
-            raise
-        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
-                           f"({a.shape[d]}) in the input tensor") from None
+        if str(e).startswith("shape '"):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                               f"({a.shape[d]}) in the input tensor") from None
+        raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
     return _view_shape(input, a.shape[:d] + sizes + a.shape[d + 1:])
 
 
@@ -805,9 +811,9 @@ AS_STRIDED = Primitive("AsStridedBackward0", _strided_fwd, _strided_grad, view=T
 _STRIDED_SCATTER = Primitive("AsStridedScatterBackward0", _strided_scatter_fwd, _strided_scatter_grad)
 
 
-def _as_strided_view(input, shape, strides, offset, prim=AS_STRIDED):
+def _as_strided_view(input, shape, strides, offset):
     """Strided view relative to ``input``'s first element (offset in elements)."""
-    r = apply(prim, (input,), (tuple(shape), tuple(strides), offset))
+    r = apply(AS_STRIDED, (input,), (tuple(shape), tuple(strides), offset))
     if r._grad_fn is not None:
         r._grad_fn._in_strides = input.stride()
     return r
@@ -818,9 +824,8 @@ def _as_strided_args(input, size, stride, storage_offset):
     size, stride = tuple(shape_arg((size,))), tuple(shape_arg((stride,)))
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape")
-    for s in size:
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}")
     if any(st < 0 for st in stride):
         raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
                            f"{list(stride)}")
@@ -1465,8 +1470,6 @@ def refresh_view(t):
         from .._storage import array_ptr
         offset = (array_ptr(t._data) - array_ptr(base._data)) // base._data.itemsize
         _regenerate(t, base, t._data.shape, t.stride(), offset)
-
-
 
 
 # ----------------------------------------------------------------------------------------------------
