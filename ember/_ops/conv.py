@@ -191,7 +191,8 @@ def _weight_grad_shifted(x, gout, geo, w_shape):
 
 def _conv_weight_grad_fwd(x, gout, geo, w_shape):
     """g · im2col(x)ᵀ summed over the batch: the gradient of conv w.r.t. its weight."""
-    if geo.groups == 1 and _unit_stride(geo) and not _is_pointwise(geo):
+    # one input channel makes the shifted path's GEMMs matrix-vector products: im2col is faster there
+    if geo.groups == 1 and x.shape[1] > 1 and _unit_stride(geo) and not _is_pointwise(geo):
         return _weight_grad_shifted(x, gout, geo, w_shape)
     n, c = x.shape[:2]
     grp = geo.groups

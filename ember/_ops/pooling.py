@@ -92,25 +92,38 @@ def _max_pool_fwd(x, nd, k, s, p, d, out):
     low = -np.inf if floating else np.iinfo(x.dtype).min
     xp = _padded(x, nd, k, s, p, d, out, low)
     spatial = x.shape[-nd:]
-    best = idx = None
+    plane = [int(np.prod(spatial[i + 1:])) for i in range(nd)]
     # flat input position of each window origin, per output position
     origin = np.zeros(out, np.int64)
     for i in range(nd):
-        stride_flat = int(np.prod(spatial[i + 1:]))
         coord = np.arange(out[i]) * s[i] - p[i]
-        origin = origin + (coord * stride_flat).reshape((-1,) + (1,) * (nd - 1 - i))
-    for offset in np.ndindex(*k):
+        origin = origin + (coord * plane[i]).reshape((-1,) + (1,) * (nd - 1 - i))
+    # each offset's window is copied contiguous, and the running max is updated by a bitwise blend under
+    # the mask (masked copies are far slower); ``code`` keeps the last offset that won, whose flat shift
+    # makes the index at the end
+    bits = np.dtype(f"u{x.dtype.itemsize}")
+    shifts = []
+    best = code = None
+    for j, offset in enumerate(np.ndindex(*k)):
+        shifts.append(sum(o * dd * st for o, dd, st in zip(offset, d, plane)))
         v = _window(xp, nd, offset, s, d, out)
-        shift = sum(o * dd * int(np.prod(spatial[i + 1:])) for i, (o, dd) in enumerate(zip(offset, d)))
         if best is None:
-            best = v.copy()
-            idx = np.broadcast_to(origin + shift, v.shape).copy()
-        else:
-            take = v > best
-            if floating:
-                take |= np.isnan(v)
-            np.copyto(best, v, where=take)
-            np.copyto(idx, origin + shift, where=take)
+            best = np.array(v, order="C")
+            code = np.zeros(best.shape, np.min_scalar_type(int(np.prod(k)) - 1))
+            continue
+        v = np.ascontiguousarray(v)
+        take = np.greater(v, best)
+        if floating:
+            take |= np.isnan(v)
+        mask = take.astype(bits)
+        np.negative(mask, out=mask)
+        held = best.view(bits)
+        diff = np.bitwise_xor(held, v.view(bits))
+        diff &= mask
+        held ^= diff
+        np.maximum(code, np.multiply(take, j, dtype=code.dtype), out=code)
+    idx = np.asarray(shifts, np.int64).take(code)
+    idx += origin
     return best, idx
 
 
