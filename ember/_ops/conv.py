@@ -112,9 +112,33 @@ def _conv_fwd_shifted(x, w, geo):
     return np.ascontiguousarray(out[(Ellipsis,) + tuple(slice(0, m) for m in geo.out_size[1:])])
 
 
+def _im2col_batched(x, geo):
+    """im2col with the batch folded into the columns: (C * prod(kernel), N * prod(out_size)), so a whole
+    layer is one GEMM — the better shape when each sample has few output positions (deep, small maps)."""
+    xp = _pad_zeros(x, geo.padding)
+    nd = len(geo.kernel)
+    n, c = xp.shape[:2]
+    st = xp.strides
+    shape = (c,) + geo.kernel + (n,) + geo.out_size
+    strides = (st[1],) + tuple(st[2 + i] * geo.dilation[i] for i in range(nd)) + (st[0],) + \
+        tuple(st[2 + i] * geo.stride[i] for i in range(nd))
+    cols = np.ascontiguousarray(_as_strided(xp, shape, strides, writeable=False))
+    return cols.reshape(c * int(np.prod(geo.kernel)), -1)
+
+
+# output positions per sample below which folding the batch into one GEMM is faster (measured on
+# ResNet-18's layers: 4x4 maps 31 -> 17 ms forward, 91 -> 18 ms weight gradient)
+_SMALL_FWD = 64
+_SMALL_WGRAD = 256
+
+
 def _conv_fwd(x, w, geo):
     n, c = x.shape[:2]
     g = geo.groups
+    if g == 1 and int(np.prod(geo.out_size)) <= _SMALL_FWD and not _is_pointwise(geo):
+        o = w.shape[0]
+        out = w.reshape(o, -1) @ _im2col_batched(x, geo)
+        return np.ascontiguousarray(out.reshape((o, n) + geo.out_size).swapaxes(0, 1))
     if g == 1 and all(s == 1 for s in geo.stride) and not _is_pointwise(geo):
         return _conv_fwd_shifted(x, w, geo)
     if _is_pointwise(geo):
@@ -191,6 +215,10 @@ def _weight_grad_shifted(x, gout, geo, w_shape):
 
 def _conv_weight_grad_fwd(x, gout, geo, w_shape):
     """g · im2col(x)ᵀ summed over the batch: the gradient of conv w.r.t. its weight."""
+    if geo.groups == 1 and int(np.prod(geo.out_size)) <= _SMALL_WGRAD and not _is_pointwise(geo) and x.shape[0]:
+        o = gout.shape[1]
+        g2 = np.ascontiguousarray(gout.swapaxes(0, 1)).reshape(o, -1)
+        return (g2 @ _im2col_batched(x, geo).T).reshape(w_shape)
     # one input channel makes the shifted path's GEMMs matrix-vector products: im2col is faster there
     if geo.groups == 1 and x.shape[1] > 1 and _unit_stride(geo) and not _is_pointwise(geo):
         return _weight_grad_shifted(x, gout, geo, w_shape)
