@@ -108,17 +108,26 @@ def _mm(a, b):
     return apply(_MM, (a, b))
 
 
+def _mat2_grad(a, b, g):
+    """d(a @ b)/db in b's own layout, as torch's mm_mat2_backward: for a transposed ``b`` (``w.t()`` in
+    ``linear``) compute (gᵀ·a)ᵀ, so the weight's gradient arrives contiguous and needs no copy."""
+    st = b._data.strides
+    if b.dim() == 2 and st[0] < st[1]:
+        return _mm(g.t(), a).t()
+    return _mm(a.t(), g)
+
+
 def _mm_grad(ctx, g):
     a, b = ctx.saved
     ga = _mm(g, b.t()) if ctx.next_functions[0][0] is not None else None
-    gb = _mm(a.t(), g) if ctx.next_functions[1][0] is not None else None
+    gb = _mat2_grad(a, b, g) if ctx.next_functions[1][0] is not None else None
     return ga, gb
 
 
 def _addmm_grad(ctx, g):
     _, a, b = ctx.saved
     ga = _mm(g, b.t()) if ctx.next_functions[1][0] is not None else None
-    gb = _mm(a.t(), g) if ctx.next_functions[2][0] is not None else None
+    gb = _mat2_grad(a, b, g) if ctx.next_functions[2][0] is not None else None
     return g, ga, gb  # the engine sums g down to the bias's shape
 
 
