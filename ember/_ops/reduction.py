@@ -202,6 +202,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         return _amp.run("sum", sum, input, dim, keepdim, dtype=dtype, out=out)
     a = input._data
     if dim is None and dtype is None and out is None and a.dtype.kind == "f" and a.dtype not in _LOW:
+        if not (input._requires_grad and grad_mode.state.enabled) and not keepdim and type(a) is np.ndarray:
+            # no graph to record: reduce straight into a fresh 0-d array
+            return _wrap(_add_reduce(a, axis=None, out=np.empty((), a.dtype)))
         return apply(SUM_ALL, (input,), (_ALL_DIMS[a.ndim], keepdim, a.dtype))
     dims = _dims(dim, a.ndim)
     cast, out_dt = _sum_dtypes(a.dtype, dtype)
