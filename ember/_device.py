@@ -88,6 +88,11 @@ def array_module(dev):
     raise RuntimeError(f"ember has no backend for device type '{dev.type}'")
 
 
+def xp_of(arr):
+    """The array module ``arr`` belongs to: numpy for host arrays, cupy for device arrays."""
+    return np if type(arr) is np.ndarray else array_module(device_of_array(arr))
+
+
 def device_of_array(arr):
     """The device an array lives on (cupy arrays carry ``.device.id``)."""
     if type(arr) is np.ndarray:

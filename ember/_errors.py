@@ -10,6 +10,13 @@ def scalar_type_name(dt):
     return _DTYPE_NAMES[dt.name]
 
 
+def np_type_name(npd):
+    """torch's ScalarType name (Float, Long, ...) of a NumPy dtype."""
+    import numpy as np
+    from ._dtype import from_numpy_dtype
+    return scalar_type_name(from_numpy_dtype(np.dtype(npd)))
+
+
 def type_name(arr):
     from ._dtype import from_numpy_dtype
     shape = ", ".join(str(s) for s in arr.shape)

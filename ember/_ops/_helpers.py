@@ -5,6 +5,7 @@ from .. import _dtype as D
 from .._prim import apply
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd import grad_mode
+from .._errors import np_type_name as _cname
 
 _state = grad_mode.state
 _SCALARS = (int, float, bool, complex)
@@ -176,9 +177,6 @@ def _fn_name(result):
     return "op"
 
 
-def _cname(npd):
-    from .._errors import scalar_type_name
-    return scalar_type_name(D._FROM_NP[npd])
 
 
 def check_inplace(t, requires_grad=None):

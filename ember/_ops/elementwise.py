@@ -14,6 +14,7 @@ from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _wrap
 from ._helpers import (_state, binary_cast, check_scalar, float_dtype_for, inplace, to_tensor, write_out,
                        _SCALARS)
+from .._errors import np_type_name as _cname
 
 
 def _special():
@@ -507,9 +508,6 @@ def _bitwise(ufunc, name):
     return op
 
 
-def _cname(npd):
-    from .._errors import scalar_type_name
-    return scalar_type_name(D._FROM_NP[np.dtype(npd)])
 
 
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")

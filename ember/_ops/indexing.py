@@ -24,6 +24,7 @@ from .._storage import torch_strides
 from .._tensor import Tensor, _wrap, _wrap_dim
 from . import views as _views
 from ._helpers import _state, check_inplace, commit_inplace, inplace, write_out
+from .._device import xp_of as _xp
 
 __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "gather", "scatter", "scatter_add",
            "scatter_reduce", "index_add", "index_copy", "index_fill", "index_put", "index_put_", "index_reduce",
@@ -36,8 +37,6 @@ _INDEX_KINDS = (np.dtype(np.int64), np.dtype(np.int32))
 # ----------------------------------------------------------------------------------------------------
 # small array helpers (NumPy or CuPy, chosen by the array)
 
-def _xp(a):
-    return np if type(a) is np.ndarray else _views._xp(a)
 
 
 _CUPY_AT = {"add": "scatter_add", "maximum": "scatter_max", "minimum": "scatter_min"}
@@ -292,7 +291,6 @@ def _walk(t, items, keep_full=False):
         if ndim == 0 and first is not _ADV:
             raise _zero_dim_error() if first is _INT else _zero_dim_slice_error()
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    item = a.itemsize
     vs = list(a.shape)
     vt = list(torch_strides(a))  # a fresh empty array's NumPy strides are zeros, torch's contiguous
     np_idx = []

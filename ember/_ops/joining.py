@@ -15,6 +15,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from . import views as _views
 from ._helpers import inplace, shape_arg, write_out
 from .indexing import index_select
+from .._device import xp_of as _xp
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack", "column_stack",
            "tile", "repeat_interleave", "flip", "fliplr", "flipud", "roll", "rot90", "tril", "triu", "meshgrid",
@@ -22,8 +23,6 @@ __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_sta
            "diag_embed", "diagflat", "narrow_copy"]
 
 
-def _xp(a):
-    return np if type(a) is np.ndarray else _views._xp(a)
 
 
 def _contig(a):

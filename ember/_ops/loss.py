@@ -25,7 +25,7 @@ from .creation import full_like, ones_like, zeros_like
 from .distance import pairwise_distance
 from .elementwise import minimum, where
 from .reduction import any as _any
-from .views import _xp as _device_xp
+from .._device import xp_of as _xp
 
 __all__ = [
     "l1_loss", "mse_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -104,9 +104,6 @@ def _not_implemented(kernel, dtype):
     raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(dtype)}\'')
 
 
-def _xp(a):
-    """The array module of ``a`` (numpy, or cupy for CUDA arrays)."""
-    return np if type(a) is np.ndarray else _device_xp(a)
 
 
 def _is_float(npd):

@@ -22,6 +22,7 @@ from ..return_types import ReturnType
 from ._helpers import inplace, write_out
 from .elementwise import where
 from .views import _xp
+from .._errors import np_type_name as _cname
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "var", "std", "var_mean", "std_mean", "amax", "amin",
            "max", "min", "aminmax", "argmax", "argmin", "all", "any", "count_nonzero", "logsumexp", "norm",
@@ -107,9 +108,6 @@ def _is_float(npd):
     return npd.kind == "f" or npd == D.bfloat16.np
 
 
-def _cname(npd):
-    from .._errors import scalar_type_name
-    return scalar_type_name(D._FROM_NP[np.dtype(npd)])
 
 
 def _conj(t):

@@ -20,6 +20,7 @@ from .._storage import contiguous_strides, root_and_offset, torch_strides
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.graph import OpNode
 from ._helpers import dims_arg, shape_arg
+from .._device import xp_of as _xp
 
 __all__ = ["adjoint", "as_strided", "as_strided_", "broadcast_shapes", "broadcast_tensors", "broadcast_to", "chunk",
            "clone", "diagonal", "dsplit", "flatten", "hsplit", "moveaxis", "movedim", "narrow", "permute", "ravel",
@@ -67,9 +68,6 @@ def _fit(r, a, shape, strides, delta=0, writeable=None):
     return _make(a, shape, strides, delta, writeable=writeable)
 
 
-def _xp(a):
-    from .._device import array_module, device_of_array
-    return array_module(device_of_array(a))
 
 
 def _zeros(like, shape):
@@ -650,7 +648,7 @@ def broadcast_shapes(*shapes):
     try:
         return Size(np.broadcast_shapes(*[tuple(s) if not isinstance(s, int) else (s,) for s in shapes]))
     except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape.") from None
+        raise RuntimeError("Shape mismatch: objects cannot be broadcast to a single shape.") from None
 
 
 def broadcast_tensors(*tensors):
@@ -823,7 +821,7 @@ def _as_strided_args(input, size, stride, storage_offset):
     """Checked (size, stride, offset relative to ``input``) for ``as_strided``, with torch's errors."""
     size, stride = tuple(shape_arg((size,))), tuple(shape_arg((stride,)))
     if len(size) != len(stride):
-        raise RuntimeError(f"mismatch in length of strides and shape")
+        raise RuntimeError("mismatch in length of strides and shape")
     if any(s < 0 for s in size):
         raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}")
     if any(st < 0 for st in stride):
