@@ -13,7 +13,7 @@ import numpy as np
 
 from .autograd import grad_mode
 from .autograd.anomaly_mode import anomaly_state
-from .autograd.graph import grad_accumulator, node_type
+from .autograd.graph import _sequence, grad_accumulator, node_type
 
 _state = grad_mode.state
 
@@ -169,7 +169,9 @@ def _as_array(o):
 
 
 def _record(prim, inputs, args, out, result):
-    node = prim.node_cls()
+    """Make ``prim``'s node for ``result``: edges to the inputs' nodes, their metadata and saved state."""
+    node = _new_node(prim.node_cls)
+    node._seq = _next_seq()
     node._prim = prim
     node.args = args
     edges = []
@@ -177,21 +179,28 @@ def _record(prim, inputs, args, out, result):
     for x in inputs:
         if isinstance(x, Tensor) and x._requires_grad:
             fn = x._grad_fn
-            edges.append((fn, x._output_nr) if fn is not None else (grad_accumulator(x), 0))
-            meta.append((x._data.shape, x._data.dtype))
+            if fn is not None:
+                edges.append((fn, x._output_nr))
+            else:
+                ref = x._grad_acc
+                acc = ref() if ref is not None else None
+                edges.append((acc if acc is not None else grad_accumulator(x), 0))
+            d = x._data
+            meta.append((d.shape, d.dtype))
         else:
-            edges.append((None, 0))
+            edges.append(_NO_EDGE)
             meta.append(None)
     node.next_functions = tuple(edges)
     node._in_meta = tuple(meta)
-    if prim.save_inputs:
-        if prim.save_inputs == "other":
+    save = prim.save_inputs
+    if save:
+        if save == "other":
             # a product's derivative for one operand needs only the other (as torch saves them)
             a, b = inputs
             inputs = (a if edges[1][0] is not None else None, b if edges[0][0] is not None else None)
         node._saved = inputs
-        node._saved_ver = tuple(x._version[0] if isinstance(x, Tensor) and x._version is not None else 0
-                                for x in inputs)
+        node._saved_ver = tuple([x._version[0] if isinstance(x, Tensor) and x._version is not None else 0
+                                 for x in inputs])
     else:
         node._saved = ()
     if out is not None:
@@ -199,14 +208,15 @@ def _record(prim, inputs, args, out, result):
         if result._version is None:
             result._version = [0]
         node._out_ver = (result._version, result._version[0])
-    else:
-        node._out = None
-        node._out_ver = None
-    node._freed = False
     if anomaly_state.enabled:
         import traceback
         node._anomaly = "".join(traceback.format_stack()[:-3])
     return node
+
+
+_NO_EDGE = (None, 0)
+_new_node = object.__new__
+_next_seq = _sequence.__next__
 
 
 def _link_view(view, base):

@@ -1399,9 +1399,6 @@ def rebase_view_history(view_t, result):
     node = COPY_SLICES.node_cls()
     node._prim = COPY_SLICES
     node._saved = ()
-    node._out = None
-    node._out_ver = None
-    node._freed = False
     base_meta = (base_shape, base._data.dtype)
     if wrap:
         node.args = (shape, strides, offset, base_shape, base_strides, fn)

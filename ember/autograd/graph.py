@@ -11,6 +11,7 @@ unpacking, so graphs are freed by reference counting alone (no cycles between no
 """
 import itertools
 import re
+from weakref import ref as _weakref
 from collections import namedtuple
 
 __all__ = ["Node", "GradientEdge", "get_gradient_edge", "increment_version", "register_multi_grad_hook",
@@ -136,7 +137,11 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
 
 class OpNode(Node):
     """Node of a primitive op: the derivative lives on the primitive, the saved state here."""
-    __slots__ = ("_prim", "args", "_saved", "_saved_ver", "_out", "_out_ver", "_freed")
+    __slots__ = ("_prim", "args", "_saved", "_saved_ver")
+    # set per node only when used
+    _out = None      # the saved output array(s)
+    _out_ver = None  # (version counter of the output, its value when saved)
+    _freed = False   # saved state released by a backward without retain_graph
 
     def __init__(self):
         self._seq = next(_sequence)
@@ -220,9 +225,8 @@ def grad_accumulator(t):
     ref = t._grad_acc
     acc = ref() if ref is not None else None
     if acc is None:
-        import weakref
         acc = AccumulateGrad(t)
-        t._grad_acc = weakref.ref(acc)
+        t._grad_acc = _weakref(acc)
     return acc
 
 
