@@ -27,10 +27,39 @@ def test_no_gpu_queries_match_cpu_torch():
 @pytest.mark.parametrize("expr", [
     "m.cuda.current_device()", "m.cuda.get_device_name()", "m.cuda.synchronize()", "m.ones(2).cuda()",
     "m.zeros(2, device='cuda')", "m.ones(2).to('cuda:0')", "m.cuda.Stream()", "m.cuda.Event()",
-    "m.nn.Linear(2, 2).cuda()",
+    "m.nn.Linear(2, 2).cuda()", "m.ones(2).pin_memory()", "m.empty(3, pin_memory=True)",
+    "m.zeros(2, 2, pin_memory=True)", "m.tensor([1.0], pin_memory=True)", "m.full((2,), 1.0, pin_memory=True)",
+    "m.eye(2, pin_memory=True)", "m.arange(3, pin_memory=True)", "m.empty_strided((2,), (1,), pin_memory=True)",
 ])
 def test_no_gpu_errors_match_cpu_torch(expr):
     check_error(lambda m: eval(expr, {"m": m}))
+
+
+@cpu_only
+def test_no_gpu_pinning_matches_cpu_torch():
+    assert ember.ones(2).is_pinned() is torch.ones(2).is_pinned() is False
+    with pytest.warns(UserWarning, match="no accelerator is found"):
+        batches = list(ember.utils.data.DataLoader(ember.arange(5.0), batch_size=2, pin_memory=True))
+    assert [b.tolist() for b in batches] == [[0.0, 1.0], [2.0, 3.0], [4.0]]
+    assert not any(b.is_pinned() for b in batches)
+
+
+@gpu
+def test_pinned_memory_and_non_blocking_copy():
+    x = ember.randn(64, 64, requires_grad=True)
+    p = x.pin_memory()
+    assert p.is_pinned() and not x.is_pinned() and p.pin_memory() is p
+    assert ember.equal(p, x) and p.grad_fn.name() == "PinMemoryBackward0"
+    p.sum().backward()
+    assert ember.equal(x.grad, ember.ones(64, 64))
+    assert ember.zeros(3, pin_memory=True).is_pinned()
+    y = p.detach().to("cuda", non_blocking=True)
+    ember.cuda.synchronize()
+    assert ember.equal(y.cpu(), x.detach())
+    with pytest.raises(RuntimeError, match="only dense CPU tensors can be pinned"):
+        y.pin_memory()
+    batches = list(ember.utils.data.DataLoader(ember.arange(6.0), batch_size=3, pin_memory=True))
+    assert all(b.is_pinned() for b in batches)
 
 
 @gpu

@@ -100,6 +100,44 @@ def cuda(self, device=None, non_blocking=False, memory_format=None):
     return to(self, "cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else device))
 
 
+def _pinned_root(a):
+    """The page-locked buffer (CuPy's ``PinnedMemoryPointer``) under NumPy array ``a``, or None."""
+    while a is not None:
+        if type(a).__name__ == "PinnedMemoryPointer":
+            return a
+        a = getattr(a, "base", None)
+    return None
+
+
+def is_pinned(self, device=None):
+    """``Tensor.is_pinned()``: True when a CPU tensor's memory is page-locked (allocated by ``pin_memory``)."""
+    return type(self._data) is np.ndarray and _pinned_root(self._data) is not None
+
+
+PIN_MEMORY = Primitive("PinMemoryBackward0", lambda a: _pinned_copy(a), lambda ctx, g: (g,))
+
+
+def _pinned_copy(a):
+    import cupyx
+    out = cupyx.empty_pinned(a.shape, a.dtype)
+    np.copyto(out, a)
+    return out
+
+
+def pin_memory(self, device=None):
+    """``Tensor.pin_memory()``: a copy in page-locked host memory (CuPy's pinned pool), so ``.to('cuda',
+    non_blocking=True)`` can overlap with compute.  torch's errors: no accelerator, or a non-CPU tensor."""
+    from ..accelerator import is_available
+    if not is_available():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    if self.device.type != "cpu":
+        from .._legacy import legacy_type_name
+        raise RuntimeError(f"cannot pin '{legacy_type_name(self)}' only dense CPU tensors can be pinned")
+    if is_pinned(self):
+        return self
+    return apply(PIN_MEMORY, (self,))
+
+
 # ----------------------------------------------------------------------------------------------------
 # whole-tensor writes
 
@@ -240,6 +278,8 @@ def _bind():
     Tensor.type_as = type_as
     Tensor.cpu = cpu
     Tensor.cuda = cuda
+    Tensor.is_pinned = is_pinned
+    Tensor.pin_memory = pin_memory
     Tensor.copy_ = copy_
     Tensor.fill_ = fill_
     Tensor.zero_ = zero_

@@ -123,6 +123,22 @@ def _finish(arr, requires_grad, device=None):
     return t
 
 
+_NO_PINNED_ALLOCATOR = ("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory allocator "
+                        "is available on this system.")
+
+
+def _pinned(t, pin_memory):
+    """``pin_memory=True`` of a factory: the result in page-locked memory (torch's error without an accelerator)."""
+    if not pin_memory:
+        return t
+    from ..accelerator import is_available
+    if not is_available():
+        raise RuntimeError(_NO_PINNED_ALLOCATOR)
+    r = t.detach().pin_memory()
+    r._requires_grad = t._requires_grad
+    return r
+
+
 def _out_dtype(dtype, out, fname):
     """The dtype a factory with ``out=`` produces: out's own, which an explicit dtype must equal."""
     if not isinstance(out, Tensor):
@@ -407,7 +423,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       UserWarning, stacklevel=2)
     arr = _from_data(data, dtype)
     _check_requires_grad(D._FROM_NP[arr.dtype], requires_grad)
-    return _finish(arr, requires_grad, device)
+    return _pinned(_finish(arr, requires_grad, device), pin_memory)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -566,7 +582,7 @@ def _factory(name, fill):
             raise
         t = _wrap(arr)
         t._requires_grad = builtins.bool(requires_grad)
-        return t
+        return _pinned(t, pin_memory)
     factory.__name__ = factory.__qualname__ = name
     factory.__doc__ = f"``torch.{name}(*size, dtype=None, device=None, requires_grad=False, out=None)``."
     return factory
@@ -603,7 +619,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         return _write_out(out, np.full(shape, _checked(value, dt), dt.np))
     dt = dt or _fill_dtype(value)
     _check_requires_grad(dt, requires_grad)
-    return _finish(np.full(shape, _checked(value, dt), dt.np), requires_grad, device)
+    return _pinned(_finish(np.full(shape, _checked(value, dt), dt.np), requires_grad, device), pin_memory)
 
 
 def _memory_order(memory_format, ndim):
@@ -738,7 +754,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     xp = array_module(as_device(device))
     arr = xp.lib.stride_tricks.as_strided(xp.empty(n, dt.np), shape=size,
                                           strides=tuple(s * dt.itemsize for s in stride))
-    return _finish(arr, requires_grad)
+    return _pinned(_finish(arr, requires_grad), pin_memory)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -757,7 +773,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         return _write_out(out, np.eye(n, m, dtype=_out_dtype(dt, out, "eye").np))
     dt = dt or D.get_default_dtype()
     _check_requires_grad(dt, requires_grad)
-    return _finish(np.eye(n, m, dtype=dt.np), requires_grad, device)
+    return _pinned(_finish(np.eye(n, m, dtype=dt.np), requires_grad, device), pin_memory)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -948,7 +964,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
                           f"of shape ({n},).", UserWarning, stacklevel=2)
         return _write_out(out, arr)
     _check_requires_grad(dt, requires_grad)
-    return _finish(arr, requires_grad, device)
+    return _pinned(_finish(arr, requires_grad, device), pin_memory)
 
 
 def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
