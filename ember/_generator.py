@@ -17,6 +17,7 @@ states with torch.  Samplers return NumPy arrays; the tensor functions live in `
 """
 import math
 import os
+import threading
 
 import numpy as np
 
@@ -192,63 +193,71 @@ class Generator:
         """``uniform_real_distribution<double>(0, 1)`` (see ``_doubles``)."""
         return _doubles(self._words(2 * n))
 
+    def _stream(self, count, per, res, fn, *args):
+        """``fn(words, res[lo:hi], *args)`` over consecutive stretches of ``count`` items of ``per`` words
+        each, drawn in order; stretches after the first run on worker threads while the next is drawn."""
+        step = _CHUNK // per
+        if count <= step:
+            if count:
+                fn(self._words(count * per), res[:count], *args)
+            return
+        with _Workers() as run:
+            for lo in range(0, count, step):
+                hi = min(lo + step, count)
+                run(fn, self._words((hi - lo) * per), res[lo:hi], *args)
+
     # ------------------------------------------------------------------ uniform
-    def uniform(self, n, npdtype, low, high):
-        """``uniform_(low, high)``: floats in [low, high) of ``npdtype``; half precision computes in float."""
+    def uniform(self, n, npdtype, low, high, out=None):
+        """``uniform_(low, high)``: ``n`` floats in [low, high) of ``npdtype`` (into ``out`` if given);
+        half precision computes in float."""
+        res = np.empty(n, npdtype) if out is None else out
         if npdtype == np.float64:
-            x = self._unit_double(n)
-            r = _fma64(x, high - low, low) if (low, high) != (0.0, 1.0) else x
-            hi_s, lo_s = high, low
-        else:
-            lo32, hi32 = np.float32(low), np.float32(high)
-            x = self._unit_float(n)
-            r = _fma32(x, hi32 - lo32, lo32) if (lo32, hi32) != (0, 1) else x
-            if npdtype != np.float32:
-                r = r.astype(npdtype)
-            # torch casts the double bounds to the storage type through float
-            hi_s, lo_s = np.float32(high).astype(npdtype), np.float32(low).astype(npdtype)
-        # a value rounded up to the upper bound becomes the lower bound
-        return np.where(r == hi_s, np.asarray(lo_s, npdtype), r)
+            span = None if (low, high) == (0.0, 1.0) else high - low
+            self._stream(n, 2, res, _uniform_f64, span, low, None if span is None else high)
+            return res
+        lo32, hi32 = _F(low), _F(high)
+        scale = exact = None
+        if (lo32, hi32) != (0, 1):
+            span = hi32 - lo32
+            scale = float(span) * 2.0 ** -24
+            exact = _sum_is_exact(float(span), float(lo32))
+        # torch casts the double bounds to the storage type through float; a value rounded up to the
+        # upper bound becomes the lower bound (test the largest uniform: sampling is monotonic)
+        hi_s, lo_s = hi32.astype(npdtype), lo32.astype(npdtype)
+        top = np.empty(1, npdtype)
+        _uniform_f32(np.array([_M24], np.uint32), top, scale, float(lo32), exact, None, None)
+        self._stream(n, 1, res, _uniform_f32, scale, float(lo32), exact, hi_s if top[0] == hi_s else None, lo_s)
+        return res
 
     # ------------------------------------------------------------------ normal
-    def normal_fill(self, n, npdtype, mean, std):
-        """``normal_`` on ``n >= 16`` contiguous elements: Box-Muller over blocks of 16 uniforms.
+    def normal_fill(self, n, npdtype, mean, std, out=None):
+        """``normal_`` on ``n >= 16`` contiguous elements (into ``out`` if given): Box-Muller over blocks of
+        16 uniforms.
 
         torch draws all ``n`` uniforms, transforms each full block of 16 (u1 from its first half, u2 from
         its second), and — when 16 does not divide ``n`` — draws 16 more for a block that overwrites the
         last 16 outputs (float16/bfloat16 draw block by block, so skip the partial block's uniforms).
         float64 uses the C library's log/sin/cos; the others replay torch's AVX2 float32 kernel.
-        Stretches of blocks are transformed on worker threads while the next stretch is drawn.
         """
         full = n // 16 * 16
         if npdtype == np.float64:
-            draw, kernel, dt = self._unit_double, _box_muller16_f64, np.float64
+            per, kernel, dt = 2, _normal_f64, np.float64
         else:
-            draw, kernel, dt = self._words, _box_muller16_f32, np.float32
-        out = np.empty(n, dt)
-        if full > _CHUNK:
-            res = out[:full].reshape(-1, 2, 8)
-            with _Workers() as run:
-                for lo in range(0, full, _CHUNK):
-                    hi = min(lo + _CHUNK, full)
-                    run(kernel, draw(hi - lo).reshape(-1, 2, 8), res[lo // 16:hi // 16], mean, std)
-            head = draw(0)
-        else:
-            head = draw(full)
+            per, kernel, dt = 1, _normal_f32, np.float32
+        res = out if out is not None and out.dtype == dt else np.empty(n, dt)
+        self._stream(full, per, res, kernel, mean, std)
         if full < n:
             if npdtype in (np.float32, np.float64):
-                draw(n - full)
-            blocks = np.concatenate((head, draw(16))).reshape(-1, 2, 8)
-        else:
-            blocks = head.reshape(-1, 2, 8)
-        if blocks.size:         # small fills (and the overwriting last block) in one pass
-            res = np.empty(blocks.shape, dt)
-            kernel(blocks, res, mean, std)
-            k = head.size // 16
-            out[:head.size] = res[:k].reshape(-1)
-            if full < n:
-                out[n - 16:] = res[k].reshape(16)
-        return out if npdtype == dt else out.astype(npdtype)
+                self._words((n - full) * per)
+            last = np.empty(16, dt)
+            kernel(self._words(16 * per), last, mean, std)
+            res[n - 16:] = last
+        if npdtype == dt:
+            return res
+        if out is None:
+            return res.astype(npdtype)
+        out[...] = res
+        return out
 
     def normal_serial(self, n, mean, std):
         """``n`` draws of ``normal_distribution<double>(mean, std)`` (float64), with torch's cached sample.
@@ -546,6 +555,20 @@ def _fma32(a, b, c):
     return t.astype(np.float32)
 
 
+def _sum_is_exact(span, low):
+    """Whether ``u * span + low`` is exact in float64 for every float uniform ``u`` (a multiple of 2**-24
+    below 1) and float32 values ``span >= 0`` and ``low``: then rounding it to float is the fused result.
+
+    Both terms are multiples of the smaller of their quanta (2**-24 of the last significand bit of
+    ``span``, the last bit of ``low``); a sum of such multiples below 2**53 quanta is exact.
+    """
+    if not (math.isfinite(span) and math.isfinite(low)):
+        return False
+    quanta = [math.ldexp(1.0, math.frexp(v)[1] - 48) for v in (span,) if v] + \
+             [math.ldexp(1.0, math.frexp(v)[1] - 24) for v in (low,) if v]
+    return not quanta or abs(low) + span < math.ldexp(min(quanta), 53)
+
+
 def _untie(t, a, b, c):
     """Move float64 sums ``t = RN(a*b + c)`` that sit exactly on a float32 tie one ulp toward the exact value."""
     tie = (t.view(np.uint64) & _TIE_MASK) == _TIE
@@ -577,151 +600,222 @@ def _box_muller16_f64(u, res, mean, std):
     res[:, 1] = _fma64(s, std, mean).reshape(-1, 8)
 
 
-# Cephes constants of avx_mathfun.h (as float32)
-_F = np.float32
-_SQRTHF = _F(0.707106781186547524)
-_LOG_P = [_F(v) for v in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
-                          1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
-                          3.3333331174E-1)]
+# Cephes constants of avx_mathfun.h: float32 values (as float64 where they enter a fused multiply-add)
+_F, _D = np.float32, np.float64
+_LOG_P = [_D(_F(v)) for v in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
+                              1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
+                              3.3333331174E-1)]
 _LOG_Q1, _LOG_Q2 = _F(-2.12194440e-4), _F(0.693359375)
 _FOPI = _F(1.27323954473516)
-_DP1, _DP2, _DP3 = _F(-0.78515625), _F(-2.4187564849853515625e-4), _F(-3.77489497744594108e-8)
-_SIN_P = (_F(-1.9515295891E-4), _F(8.3321608736E-3), _F(-1.6666654611E-1))
-_COS_P = (_F(2.443315711809948E-005), _F(-1.388731625493765E-003), _F(4.166664568298827E-002))
-_TWO_PI_F = _F(2.0 * math.pi)
-_BLOCK = 1 << 15
+_DP1, _DP2, _DP3 = _F(-0.78515625), _F(-2.4187564849853515625e-4), _D(_F(-3.77489497744594108e-8))
+_SIN_P = tuple(_D(_F(v)) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1))
+_COS_P = tuple(_D(_F(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002))
+_THETA = _F(_F(2.0 * math.pi) * _F(2.0 ** -24))     # float(2 pi) * u == word * _THETA exactly
+_SQRTHF_BITS = int(np.array(_F(0.707106781186547524)).view(np.int32))
+_M24 = 0xFFFFFF
+_SIGN = -(1 << 31)
+_HALF16 = np.dtype("V32")       # one half (8 floats) of a block of 16 as a single item
+_BLOCK = 1 << 15                # pairs (or elements) per pass over the thread's buffers
+_TLS = threading.local()
 
 
 class _Work:
-    """Preallocated buffers for one block of the float32 kernel (one per thread)."""
-    __slots__ = ("f", "i", "d", "t", "u", "uf", "n")
+    """One thread's buffers for ``_BLOCK`` elements (kept, so repeated calls find them in cache)."""
+    __slots__ = ("f", "i", "d")
 
-    def __init__(self, n):
-        self.f = [np.empty(n, np.float32) for _ in range(10)]
-        self.i = [np.empty(n, np.int32) for _ in range(3)]
-        self.d = [np.empty(n) for _ in range(2)]
-        self.t = np.empty(n)
-        self.u = np.empty(2 * n, np.uint32)
-        self.uf = np.empty(2 * n, np.float32)
-        self.n = n
-
-    def fma(self, a, b, c, out):
-        """``out = fma(a, b, c)`` for float32 values: the float64 product is exact, and over every input
-        torch can feed these kernels (all 2**24 uniforms, checked exhaustively) the float64 sum never
-        lands on a float32 tie unless it is exact, so rounding it to float32 is the single rounding."""
-        t = self.t[:out.size]
-        np.multiply(a, b, out=t, dtype=np.float64)
-        np.add(t, c, out=t)
-        np.copyto(out, t, casting="same_kind")
-        return out
+    def __init__(self):
+        self.f = [np.empty(_BLOCK, np.float32) for _ in range(9)]
+        self.i = [np.empty(_BLOCK, np.int32) for _ in range(4)]
+        self.d = [np.empty(_BLOCK) for _ in range(3)]
 
 
-def _avx_log(x, w, out):
-    """``log256_ps`` (avx_mathfun.h) into ``out`` for float32 ``x`` in (0, 1], with GCC's FMA
-    contractions.  Its exponent/mantissa split is ``frexp``; its masks become arithmetic."""
-    n = x.size
-    m, e, y, z, tmp = (v[:n] for v in w.f[5:10])
-    ex, small = w.i[0][:n], w.i[1][:n]
-    np.frexp(x, out=(m, ex))
-    np.less(m, _SQRTHF, out=small, casting="unsafe")     # below sqrt(1/2): use 2m - 1, exponent - 1
-    xr = np.subtract(m, _F(1), out=out)
-    np.multiply(m, small, out=m)
+def _work():
+    w = getattr(_TLS, "work", None)
+    if w is None:
+        w = _TLS.work = _Work()
+    return w
+
+
+# Every fused multiply-add of the float32 kernel is one float64 multiply (exact: two float32 factors)
+# and one float64 add whose result is rounded to float32.  That second rounding equals the fused one
+# unless the float64 sum lands on a float32 tie without being exact; over every input torch can feed
+# the kernel (all 2**24 uniforms in each slot, checked exhaustively) it never does.
+
+def _log_radius(k, w, n, r):
+    """``sqrt(-2 log256_ps(1 - u))`` (avx_mathfun.h, with GCC's FMA contractions) into ``r`` for the
+    24-bit words ``k`` (int32, u = k / 2**24; overwritten).  Its exponent/mantissa split is ``frexp``,
+    its masks become integer arithmetic."""
+    m, xr, z, y, e, tmp = (a[:n] for a in w.f[3:9])
+    ex, s = w.i[2][:n], w.i[3][:n]
+    xd, t = w.d[0][:n], w.d[1][:n]
+    np.subtract(1 << 24, k, out=k)                  # 1 - u == k' / 2**24 exactly
+    np.copyto(m, k, casting="unsafe")
+    np.frexp(m, out=(m, ex))                        # ex: 24 more than the exponent of 1 - u
+    mi = m.view(np.int32)
+    np.subtract(mi, _SQRTHF_BITS, out=s)
+    np.right_shift(s, 31, out=s)                    # -1 where m < sqrt(1/2): use 2m - 1 and exponent - 1
+    np.subtract(m, _F(1), out=xr)
+    np.bitwise_and(mi, s, out=mi)
     np.add(xr, m, out=xr)
-    np.subtract(ex, small, out=e, casting="unsafe")
+    np.add(ex, s, out=ex)
+    np.copyto(e, ex, casting="unsafe")
+    np.subtract(e, _F(24), out=e)
     np.multiply(xr, xr, out=z)
-    xd = w.d[0][:n]
     np.copyto(xd, xr)
-    w.fma(xd, _LOG_P[0], _LOG_P[1], y)
+    np.multiply(xd, _LOG_P[0], out=t)
+    np.add(t, _LOG_P[1], out=y)
     for p in _LOG_P[2:]:
-        w.fma(y, xd, p, y)
+        np.multiply(y, xd, out=t)
+        np.add(t, p, out=y)
     np.multiply(y, xr, out=y)
-    w.fma(y, z, np.multiply(e, _LOG_Q1, out=tmp), y)
+    np.multiply(e, _LOG_Q1, out=tmp)
+    np.copyto(xd, y)
+    np.multiply(xd, z, out=t)                       # fused: y * z + e * q1
+    np.add(t, tmp, out=y)
     np.multiply(z, _F(0.5), out=z)
     np.subtract(y, z, out=y)
     np.add(xr, y, out=xr)
     np.multiply(e, _LOG_Q2, out=e)
     np.add(xr, e, out=xr)
-    return xr
+    np.multiply(xr, _F(-2), out=r)
+    np.sqrt(r, out=r)
 
 
-def _avx_sincos(x, w, sin, cos):
-    """``sincos256_ps`` (avx_mathfun.h) into ``sin``, ``cos`` for float32 ``x`` in [0, 2 pi), with GCC's
-    FMA contractions; selections and sign flips are done on the bits, as the kernel does."""
-    n = x.size
-    y, xr, z, tmp, _ = (v[:n] for v in w.f[5:10])
-    j, k = w.i[0][:n], w.i[1][:n]
-    np.multiply(x, _FOPI, out=tmp)
-    np.copyto(j, tmp, casting="unsafe")                  # truncation toward zero
+def _sincos(k, w, n, cos, sin):
+    """``sincos256_ps(2 pi u)`` (avx_mathfun.h, with GCC's FMA contractions) into ``cos`` and ``sin`` for
+    the 24-bit words ``k`` (int32, u = k / 2**24)."""
+    x, xr, z, y, c, tmp = (a[:n] for a in w.f[3:9])
+    j, d = w.i[2][:n], w.i[3][:n]
+    zd, t, xrd = w.d[0][:n], w.d[1][:n], w.d[2][:n]
+    np.copyto(x, k, casting="unsafe")
+    np.multiply(x, _THETA, out=x)
+    np.multiply(x, _FOPI, out=y)
+    np.copyto(j, y, casting="unsafe")               # truncation toward zero
     np.add(j, 1, out=j)
     np.bitwise_and(j, -2, out=j)
     np.copyto(y, j, casting="unsafe")
-    np.multiply(y, _DP1, out=xr)
+    np.multiply(y, _DP1, out=xr)                    # exact products: y is a small even integer
     np.add(xr, x, out=xr)
-    np.add(xr, np.multiply(y, _DP2, out=tmp), out=xr)
-    w.fma(y, _DP3, xr, xr)
+    np.multiply(y, _DP2, out=tmp)
+    np.add(xr, tmp, out=xr)
+    np.multiply(y, _DP3, out=t)                     # fused: y * dp3 + xr
+    np.add(t, xr, out=xr)
     np.multiply(xr, xr, out=z)
-    zd = w.d[0][:n]
     np.copyto(zd, z)
-    c, s = cos, sin
-    w.fma(zd, _COS_P[0], _COS_P[1], c)
-    w.fma(c, zd, _COS_P[2], c)
+    np.multiply(zd, _COS_P[0], out=t)
+    np.add(t, _COS_P[1], out=c)
+    np.multiply(c, zd, out=t)
+    np.add(t, _COS_P[2], out=c)
     np.multiply(c, z, out=c)
-    w.fma(c, zd, np.multiply(z, _F(-0.5), out=tmp), c)
+    np.multiply(z, _F(-0.5), out=tmp)
+    np.multiply(c, zd, out=t)
+    np.add(t, tmp, out=c)
     np.add(c, _F(1), out=c)
-    w.fma(zd, _SIN_P[0], _SIN_P[1], s)
-    w.fma(s, zd, _SIN_P[2], s)
+    s = x
+    np.multiply(zd, _SIN_P[0], out=t)
+    np.add(t, _SIN_P[1], out=s)
+    np.multiply(s, zd, out=t)
+    np.add(t, _SIN_P[2], out=s)
     np.multiply(s, z, out=s)
-    w.fma(s, xr, xr, s)
-    # the sine output takes the masked polynomial plus the other's masked-out +0 (turning -0 into +0),
-    # the cosine output the rest; both then get their sign bits flipped
-    np.right_shift(np.bitwise_and(j, 2, out=k), 1, out=k)
-    np.subtract(k, 1, out=k)                             # all ones where s is the sine
-    si, ci, ti, yi = s.view(np.int32), c.view(np.int32), tmp.view(np.int32), y.view(np.int32)
-    np.bitwise_and(si, k, out=ti)                        # ysin2
-    np.invert(k, out=k)
-    np.bitwise_and(ci, k, out=yi)                        # ysin1
-    np.subtract(s, tmp, out=s)
-    np.subtract(c, y, out=c)
-    np.add(c, s, out=cos)
-    np.add(y, tmp, out=sin)
-    np.left_shift(j, 29, out=k)
-    np.bitwise_and(k, -(1 << 31), out=k)
-    np.bitwise_xor(sin.view(np.int32), k, out=sin.view(np.int32))
-    np.subtract(1, j, out=k)                             # ~(j - 2)
-    np.left_shift(k, 29, out=k)
-    np.bitwise_and(k, -(1 << 31), out=k)
-    np.bitwise_xor(cos.view(np.int32), k, out=cos.view(np.int32))
+    np.copyto(xrd, xr)
+    np.multiply(s, xrd, out=t)
+    np.add(t, xrd, out=s)
+    # bit 1 of j swaps the polynomials; bit 2 of j (of 1 - j) flips the sine's (cosine's) sign.  Neither
+    # polynomial is ever -0, so the kernel's masked adds are plain selections, done here on the bits.
+    si, ci, yi, ti = s.view(np.int32), c.view(np.int32), y.view(np.int32), tmp.view(np.int32)
+    np.left_shift(j, 30, out=d)
+    np.right_shift(d, 31, out=d)                    # -1 where the sine is the cosine polynomial
+    np.bitwise_xor(si, ci, out=yi)
+    np.bitwise_and(yi, d, out=d)
+    np.left_shift(j, 29, out=ti)
+    np.bitwise_and(ti, _SIGN, out=ti)
+    np.bitwise_xor(ti, d, out=ti)
+    np.bitwise_xor(si, ti, out=sin.view(np.int32))
+    np.subtract(1, j, out=j)
+    np.left_shift(j, 29, out=j)
+    np.bitwise_and(j, _SIGN, out=j)
+    np.bitwise_xor(d, j, out=d)
+    np.bitwise_xor(ci, d, out=cos.view(np.int32))
 
 
-def _box_muller16_f32(words, res, mean, std):
-    """Blocks of 16 words (shape (k, 2, 8)) as float32 uniforms, torch's AVX2 ``NormalFill16``:
-    ``r = sqrt(-2 log256(1 - u1))``, ``(s, c) = sincos256(2 pi u2)``, outputs ``fma(r c, std, mean)``
-    then ``fma(r s, std, mean)``."""
+def _normal_f32(words, res, mean, std):
+    """torch's AVX2 ``NormalFill16`` over blocks of 16 ``words`` into float32 ``res`` (both 1-D, equal
+    lengths, a multiple of 16): the 8 float uniforms ``u1`` of a block's first half and ``u2`` of its
+    second give ``r = sqrt(-2 log256(1 - u1))``, ``(s, c) = sincos256(2 pi u2)``; its first half becomes
+    ``fma(r c, std, mean)``, its second ``fma(r s, std, mean)``."""
     mean32, std32 = _F(mean), _F(std)
     plain = (mean32, std32) == (0, 1)
+    w = _work()
+    wv = words.view(_HALF16).reshape(-1, 2)
+    rv = res.view(_HALF16).reshape(-1, 2)
     rows = _BLOCK // 8
-    w = _Work(min(words.shape[0] * 8, _BLOCK))
-    for a in range(0, words.shape[0], rows):
-        b = min(a + rows, words.shape[0])
+    for a in range(0, wv.shape[0], rows):
+        b = min(a + rows, wv.shape[0])
         n = (b - a) * 8
-        u = np.bitwise_and(words[a:b], 0xFFFFFF, out=w.u[:2 * n].reshape(b - a, 2, 8))
-        uf = np.multiply(u, _F(2.0 ** -24), out=w.uf[:2 * n].reshape(b - a, 2, 8), dtype=np.float32)
-        u1 = np.subtract(_F(1), uf[:, 0], out=w.f[0][:n].reshape(b - a, 8)).reshape(-1)
-        r = _avx_log(u1, w, w.f[1][:n])
-        np.multiply(r, _F(-2), out=r)
-        np.sqrt(r, out=r)
-        theta = np.multiply(uf[:, 1], _TWO_PI_F, out=w.f[0][:n].reshape(b - a, 8)).reshape(-1)
-        sin, cos = w.f[2][:n], w.f[3][:n]
-        _avx_sincos(theta, w, sin, cos)
+        k1, k2 = w.i[0][:n], w.i[1][:n]
+        np.copyto(k1.view(_HALF16), wv[a:b, 0])
+        np.copyto(k2.view(_HALF16), wv[a:b, 1])
+        np.bitwise_and(k1, _M24, out=k1)
+        np.bitwise_and(k2, _M24, out=k2)
+        r, cos, sin = w.f[0][:n], w.f[1][:n], w.f[2][:n]
+        _log_radius(k1, w, n, r)
+        _sincos(k2, w, n, cos, sin)
         np.multiply(cos, r, out=cos)
         np.multiply(sin, r, out=sin)
         if plain:       # fma(x, 1, 0) = x + 0, which turns -0 into +0
             np.add(cos, _F(0), out=cos)
             np.add(sin, _F(0), out=sin)
         else:
-            cos, sin = _fma32(cos, std32, mean32), _fma32(sin, std32, mean32)
-        res[a:b, 0] = cos.reshape(-1, 8)
-        res[a:b, 1] = sin.reshape(-1, 8)
+            t = w.d[0][:n]
+            for v in (cos, sin):
+                np.multiply(v, _D(std32), out=t)
+                np.add(t, _D(mean32), out=t)
+                _untie(t, v, std32, mean32)
+                np.copyto(v, t, casting="same_kind")
+        np.copyto(rv[a:b, 0], cos.view(_HALF16))
+        np.copyto(rv[a:b, 1], sin.view(_HALF16))
+
+
+def _normal_f64(words, res, mean, std):
+    """``_box_muller16_f64`` on the doubles of ``words`` into float64 ``res`` (1-D, a multiple of 16)."""
+    _box_muller16_f64(_doubles(words).reshape(-1, 2, 8), res.reshape(-1, 2, 8), mean, std)
+
+
+def _uniform_f32(words, res, scale, low, exact, hi, lo):
+    """Float uniforms of ``words`` into ``res`` (float32, float16 or bfloat16): ``k / 2**24`` for the
+    24-bit words ``k`` or, given ``scale`` ((to - from) / 2**24), ``fma(k / 2**24, to - from, from)`` in
+    float — its float64 sum is rounded once to float, an exact fused result when ``exact`` (otherwise
+    ties are resolved).  Values equal to ``hi`` become ``lo`` (where ``hi`` is not None)."""
+    np.bitwise_and(words, _M24, out=words)
+    w = _work()
+    for a in range(0, words.size, _BLOCK):
+        b = min(a + _BLOCK, words.size)
+        k, dst = words[a:b], res[a:b]
+        r = dst if dst.dtype == np.float32 else w.f[0][:b - a]
+        if scale is None:
+            np.multiply(k, _F(2.0 ** -24), out=r, dtype=np.float32)
+        else:
+            t = np.multiply(k, scale, out=w.d[0][:b - a])
+            np.add(t, low, out=t)
+            if not exact:
+                _untie(t, np.multiply(k, _F(2.0 ** -24), dtype=np.float32), _F(scale * 2.0 ** 24), _F(low))
+            np.copyto(r, t, casting="same_kind")
+        if r is not dst:
+            dst[...] = r
+        if hi is not None:
+            np.copyto(dst, lo, where=dst == hi)
+
+
+def _uniform_f64(words, res, span, low, hi):
+    """Double uniforms of ``words`` into ``res``: ``fma(x, span, low)`` (``x`` alone when span is None);
+    values equal to ``hi`` become ``low``."""
+    for a in range(0, res.size, _BLOCK):
+        b = min(a + _BLOCK, res.size)
+        x = _doubles(words[2 * a:2 * b])
+        res[a:b] = x if span is None else _fma64(x, span, low)
+        if hi is not None:
+            dst = res[a:b]
+            np.copyto(dst, low, where=dst == hi)
 
 
 _CHUNK = 1 << 18      # words (or doubles) drawn per stretch handed to a worker

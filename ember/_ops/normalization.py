@@ -70,15 +70,29 @@ def _affine(y, weight, bias, shape):
 # ----------------------------------------------------------------------------------------------------
 # batch norm (training statistics); eval mode is a plain affine map built from ember ops
 
+def _channel_dot(a, b):
+    """Per-channel ``sum(a * b)`` over every dim but 1 of two same-shape arrays, without a product temporary."""
+    shape = a.shape[:2] + (int(np.prod(a.shape[2:])),)
+    return np.einsum("ncl,ncl->c", a.reshape(shape), b.reshape(shape))
+
+
 def _bn_fwd(x, weight, bias, eps):
     axes = (0,) + tuple(range(2, x.ndim))
-    centered, mean, var, rstd = _moments(x, axes, eps)
     shape = (1, -1) + (1,) * (x.ndim - 2)
-    y = _affine(centered * rstd, weight, bias, shape).astype(x.dtype)
-    return y, mean.reshape(-1), rstd.reshape(-1), var.reshape(-1)
+    xa = x.astype(_acc_dtype(x), copy=False)
+    mean = xa.mean(axis=axes)
+    y = np.subtract(xa, mean.reshape(shape))  # centred; becomes the output in place
+    var = _channel_dot(y, y) / (x.size // x.shape[1])
+    rstd = 1.0 / np.sqrt(var + eps)
+    np.multiply(y, (rstd if weight is None else rstd * weight).reshape(shape), out=y)
+    if bias is not None:
+        np.add(y, bias.reshape(shape), out=y)
+    return y.astype(x.dtype, copy=False), mean, rstd, var
 
 
 def _bn_grad(ctx, g, *unused):
+    if not is_grad_enabled():
+        return _bn_grad_arrays(ctx, g)
     x, weight, bias = ctx.saved
     nd = x.dim()
     shape = (1, -1) + (1,) * (nd - 2)
@@ -94,6 +108,34 @@ def _bn_grad(ctx, g, *unused):
         mean_g = gs.sum(axes, keepdim=True) / n
         mean_gx = (gs * xhat).sum(axes, keepdim=True) / n
         gx = (gs - mean_g - xhat * mean_gx) * rstd
+    return gx, gw, gb
+
+
+def _bn_grad_arrays(ctx, g):
+    """The same closed form over arrays in a few fused passes (a backward that is not itself recorded):
+    ``gx = g * a + (x - mean) * b + c`` with per-channel ``a, b, c``."""
+    x, weight, bias = ctx.saved
+    want_x, want_w, want_b = (e[0] is not None for e in ctx.next_functions)
+    xd = x._data
+    acc = _acc_dtype(xd)
+    shape = (1, -1) + (1,) * (xd.ndim - 2)
+    n = xd.size // xd.shape[1]
+    mean, rstd = ctx._out[1], ctx._out[2]
+    gd = g._data.astype(acc, copy=False)
+    sum_g = gd.sum(axis=(0,) + tuple(range(2, xd.ndim)))
+    centered = np.subtract(xd.astype(acc, copy=False), mean.reshape(shape))
+    dot = _channel_dot(gd, centered)  # sum of g * (x - mean)
+    gx = gw = gb = None
+    if want_x:
+        w = rstd if weight is None else weight._data.astype(acc) * rstd
+        np.multiply(centered, (-w * dot * rstd * rstd / n).reshape(shape), out=centered)
+        np.add(centered, (-w * sum_g / n).reshape(shape), out=centered)
+        centered += gd * w.reshape(shape)
+        gx = _wrap(centered.astype(xd.dtype, copy=False))
+    if want_w:
+        gw = _wrap((dot * rstd).astype(weight._data.dtype, copy=False))
+    if want_b:
+        gb = _wrap(sum_g.astype(bias._data.dtype, copy=False))
     return gx, gw, gb
 
 
@@ -164,24 +206,46 @@ _BN_EVAL = Primitive("NativeBatchNormBackward0", _bn_eval_fwd, _bn_eval_grad, sa
 
 def _ln_fwd(x, weight, bias, nd, eps):
     axes = tuple(range(x.ndim - nd, x.ndim))
-    centered, mean, var, rstd = _moments(x, axes, eps)
-    y = centered * rstd
+    xa = x.astype(_acc_dtype(x), copy=False)
+    mean = xa.mean(axis=axes, keepdims=True)
+    y = np.subtract(xa, mean)  # centred; becomes the output in place
+    var = _row_dot(y, y, nd) / _inner(y, nd)
+    rstd = 1.0 / np.sqrt(var + eps)
+    np.multiply(y, rstd, out=y)
     if weight is not None:
-        y = y * weight
+        np.multiply(y, weight, out=y)
     if bias is not None:
-        y = y + bias
-    return y.astype(x.dtype), mean, rstd
+        np.add(y, bias, out=y)
+    return y.astype(x.dtype, copy=False), mean, rstd
+
+
+def _rows(a, nd):
+    """How many rows of the trailing ``nd`` dims ``a`` holds."""
+    return int(np.prod(a.shape[:a.ndim - nd]))
+
+
+def _inner(a, nd):
+    """How many elements one row of the trailing ``nd`` dims holds."""
+    return int(np.prod(a.shape[a.ndim - nd:]))
+
+
+def _row_dot(a, b, nd):
+    """``sum(a * b)`` over the trailing ``nd`` dims, kept as size-1 dims (no product temporary)."""
+    lead = a.shape[:a.ndim - nd]
+    shape = (_rows(a, nd), _inner(a, nd))
+    r = np.einsum("rl,rl->r", a.reshape(shape), b.reshape(shape))
+    return r.reshape(lead + (1,) * nd)
 
 
 def _ln_grad(ctx, g, *unused):
+    if not is_grad_enabled():
+        return _ln_grad_arrays(ctx, g)
     x, weight, bias = ctx.saved
     nd, eps = ctx.args
     axes = tuple(range(x.dim() - nd, x.dim()))
     mean, rstd = _stats(ctx, x, axes, eps, ctx._out[1].shape)
     lead = tuple(range(x.dim() - nd))
-    n = 1
-    for s in x.shape[x.dim() - nd:]:
-        n *= s
+    n = _inner(x, nd)
     xhat = (x - mean) * rstd
     gw = _sum_lead(g * xhat, lead) if weight is not None and ctx.next_functions[1][0] is not None else None
     gb = _sum_lead(g, lead) if bias is not None and ctx.next_functions[2][0] is not None else None
@@ -190,6 +254,45 @@ def _ln_grad(ctx, g, *unused):
         gs = g * weight if weight is not None else g
         gx = (gs - gs.sum(axes, keepdim=True) / n - xhat * (gs * xhat).sum(axes, keepdim=True) / n) * rstd
     return gx, gw, gb
+
+
+def _ln_grad_arrays(ctx, g):
+    """``_ln_grad`` over arrays with in-place passes (a backward that is not itself recorded)."""
+    x, weight, bias = ctx.saved
+    nd = ctx.args[0]
+    want_x, want_w, want_b = (e[0] is not None for e in ctx.next_functions)
+    xd = x._data
+    acc = _acc_dtype(xd)
+    lead = tuple(range(xd.ndim - nd))
+    n = _inner(xd, nd)
+    mean, rstd = ctx._out[1], ctx._out[2]
+    gd = g._data.astype(acc, copy=False)
+    xhat = np.subtract(xd.astype(acc, copy=False), mean)
+    np.multiply(xhat, rstd, out=xhat)
+    gx = gw = gb = None
+    if want_w and weight is not None:
+        gw = _wrap(_einsum_lead(gd, xhat, nd).astype(weight._data.dtype, copy=False))
+    if want_b and bias is not None:
+        gb = _wrap((gd.sum(lead) if lead else gd).astype(bias._data.dtype, copy=False))
+    if want_x:
+        gs = gd * weight._data.astype(acc, copy=False) if weight is not None else gd.copy()
+        mean_gs = gs.mean(axis=tuple(range(xd.ndim - nd, xd.ndim)), keepdims=True)
+        mean_gx = _row_dot(gs, xhat, nd) / n
+        np.multiply(xhat, mean_gx, out=xhat)
+        np.subtract(gs, xhat, out=gs)
+        np.subtract(gs, mean_gs, out=gs)
+        np.multiply(gs, rstd, out=gs)
+        gx = _wrap(gs.astype(xd.dtype, copy=False))
+    return gx, gw, gb
+
+
+def _einsum_lead(a, b, nd):
+    """``sum(a * b)`` over the leading (batch) dims: the weight gradient's reduction."""
+    k = a.ndim - nd
+    if k == 0:
+        return a * b
+    shape = (_rows(a, nd), _inner(a, nd))
+    return np.einsum("rl,rl->l", a.reshape(shape), b.reshape(shape)).reshape(a.shape[k:])
 
 
 def _sum_lead(t, lead):

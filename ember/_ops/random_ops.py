@@ -130,6 +130,14 @@ def _cast_double(vals, npd):
         return vals.astype(npd, copy=False)
 
 
+def _written(out, vals):
+    """``vals``, or ``out`` holding them when given."""
+    if out is None:
+        return vals
+    out[...] = vals
+    return out
+
+
 def _cast_int64(vals, npd):
     """``static_cast<scalar_t>(int64_t)``."""
     if npd == np.bool_:
@@ -182,15 +190,23 @@ def _finish_inplace(self, new, node):
     return self
 
 
-def _sample_inplace(self, node, draw, fill=None, replace=False):
+def _sample_inplace(self, node, draw, fill=None, replace=False, direct=False):
     """Overwrite ``self`` with samples: ``draw(n)`` / ``fill(n)`` as in ``_placed``, in self's real dtype
     (``replace``: self is a new factory tensor, so its array is simply swapped for the samples).
 
+    ``direct``: the samplers also take ``out=`` (a 1-D array of self's dtype); a C-contiguous real host
+    tensor that records no history then receives the samples in place, without a copy.
     Complex tensors are sampled as torch does, through ``view_as_real``: pairs of floats in memory order.
     """
     check_inplace(self)
     a = self._data
     if a.size == 0:
+        return self
+    if (direct and type(a) is np.ndarray and a.dtype.kind != "c" and a.flags.c_contiguous and a.flags.writeable
+            and not (_state.enabled and self._requires_grad)):
+        (fill or draw)(a.size, out=a.reshape(-1))
+        if not replace:
+            self._bump()
         return self
     if a.dtype.kind == "c":
         half = a.itemsize // 2
@@ -251,7 +267,8 @@ def _uniform(self, from_, to, generator, replace=False):
                            f">::max(), but found to={_num(to)} and from={_num(from_)} which result in to-from to "
                            f"exceed the limit")
     g = _gen_of(self, generator)
-    return _sample_inplace(self, "UniformBackward0", lambda n: g.uniform(n, npd, lo, hi), replace=replace)
+    return _sample_inplace(self, "UniformBackward0", lambda n, out=None: g.uniform(n, npd, lo, hi, out),
+                           replace=replace, direct=True)
 
 
 def _num(v):
@@ -281,9 +298,10 @@ def _normal(self, mean, std, generator, replace=False):
         std /= math.sqrt(2)     # each of the real and imaginary parts gets half the variance
     g = _gen_of(self, generator)
     n = self._data.size * (2 if self._data.dtype.kind == "c" else 1)
-    fill = (lambda k: g.normal_fill(k, npd, mean, std)) if n >= 16 else None
-    return _sample_inplace(self, "NormalBackward0", lambda k: _cast_double(g.normal_serial(k, mean, std), npd),
-                           fill, replace)
+    fill = (lambda k, out=None: g.normal_fill(k, npd, mean, std, out)) if n >= 16 else None
+    return _sample_inplace(self, "NormalBackward0",
+                           lambda k, out=None: _written(out, _cast_double(g.normal_serial(k, mean, std), npd)),
+                           fill, replace, direct=True)
 
 
 def _int_arg(v, name):
