@@ -13,7 +13,7 @@ import numpy as np
 
 from .autograd import grad_mode
 from .autograd.anomaly_mode import anomaly_state
-from .autograd.graph import _sequence, grad_accumulator, node_type
+from .autograd.graph import _saved_hooks, _sequence, grad_accumulator, node_type, pack_saved
 
 _state = grad_mode.state
 
@@ -201,6 +201,8 @@ def _record(prim, inputs, args, out, result):
         node._saved = inputs
         node._saved_ver = tuple([x._version[0] if isinstance(x, Tensor) and x._version is not None else 0
                                  for x in inputs])
+        if _saved_hooks:
+            pack_saved(node, inputs)
     else:
         node._saved = ()
     if out is not None:

@@ -285,6 +285,8 @@ def _saves_snapshot(snap, result, mark):
     seen = {fn}
     while stack:
         n = stack.pop()
+        if n._unpack is not None:
+            return 2  # saved through hooks: which tensors is unknown, so take a private copy
         for x in n._saved:
             if x is snap:
                 found = 1

@@ -135,6 +135,25 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "if you need to access saved tensors after calling backward.")
 
 
+class _Packed:
+    """What ``pack_hook`` returned for one saved tensor."""
+    __slots__ = ("packed",)
+
+    def __init__(self, packed):
+        self.packed = packed
+
+
+def pack_saved(node, inputs):
+    """Save ``inputs`` on ``node`` through the innermost ``saved_tensors_hooks`` pair."""
+    from .._tensor import Tensor
+    hooks = _saved_hooks.pop()  # ops inside the pack hook are not packed again
+    try:
+        pack, node._unpack = hooks
+        node._saved = tuple(_Packed(pack(x)) if isinstance(x, Tensor) else x for x in inputs)
+    finally:
+        _saved_hooks.append(hooks)
+
+
 class OpNode(Node):
     """Node of a primitive op: the derivative lives on the primitive, the saved state here."""
     __slots__ = ("_prim", "args", "_saved", "_saved_ver")
@@ -142,6 +161,7 @@ class OpNode(Node):
     _out = None      # the saved output array(s)
     _out_ver = None  # (version counter of the output, its value when saved)
     _freed = False   # saved state released by a backward without retain_graph
+    _unpack = None   # the unpack hook when the saved inputs were packed by ``saved_tensors_hooks``
 
     def __init__(self):
         self._seq = next(_sequence)
@@ -152,6 +172,9 @@ class OpNode(Node):
         if self._freed:
             raise RuntimeError(_FREED)
         saved = self._saved
+        if self._unpack is not None:
+            unpack = self._unpack
+            return tuple(unpack(p.packed) if type(p) is _Packed else p for p in saved)
         for t, v in zip(saved, self._saved_ver):
             ver = getattr(t, "_version", None)  # inputs may be Python scalars
             if ver is not None and ver[0] != v:
@@ -240,7 +263,8 @@ def node_type(name):
         cls = type(name, (OpNode,), {"__slots__": ()})
         cls.__module__ = "builtins"  # repr as torch: <MulBackward0 object at 0x...>
         cls.__qualname__ = name
-        if name in ("CopySlices", "CopyBackwards", "GraphRoot", "Error", "DelayedError", "Identity"):
+        if name in ("CopySlices", "CopyBackwards", "GraphRoot", "Error", "DelayedError", "Identity",
+                    "NotImplemented"):
             cls.name = lambda self, _n="torch::autograd::" + name: _n
         _node_types[name] = cls
     return cls
@@ -337,24 +361,69 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
     return _MultiHandle(tuple(t.register_hook(make_hook(i)) for i, t in enumerate(tensors) if t.requires_grad))
 
 
+# (pack, unpack) pairs of the active ``saved_tensors_hooks``, innermost last; a non-None string while
+# ``disable_saved_tensors_hooks`` is active holds its error message
+_saved_hooks = []
+_hooks_disabled = [None]
+
+
+class saved_tensors_hooks:
+    """``with saved_tensors_hooks(pack_hook, unpack_hook):`` — every tensor an op saves for its backward is
+    replaced by ``pack_hook(tensor)``, and ``unpack_hook(packed)`` gives it back when the backward needs it.
+
+    As in torch, the innermost pair applies.  Ember routes the inputs that ops save through the hooks; an op's
+    saved *output* stays as it is (the derivatives read it in place), and ``autograd.Function``'s
+    ``save_for_backward`` is not hooked.  The stack is per process, not per thread."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if _hooks_disabled[0] is not None:
+            raise RuntimeError(_hooks_disabled[0])
+        _saved_hooks.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        _saved_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors live in CPU memory (optionally pinned) and return to their device for the backward."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        def pack(t):
+            packed = t.detach().to("cpu", copy=True)
+            if pin_memory and t.device.type != "cpu":
+                packed = packed.pin_memory()
+            return t.device, packed
+
+        def unpack(packed):
+            device, t = packed
+            return t.to(device, non_blocking=pin_memory)
+
+        super().__init__(pack, unpack)
+
+
+class disable_saved_tensors_hooks:
+    """Within the block, entering ``saved_tensors_hooks`` raises ``RuntimeError(error_message)``."""
+
+    def __init__(self, error_message):
+        self.error_message = error_message
+
+    def __enter__(self):
+        self._old = _hooks_disabled[0]
+        _hooks_disabled[0] = self.error_message
+        return self
+
+    def __exit__(self, *exc):
+        _hooks_disabled[0] = self._old
+
+
 class _NotSupported:
-    """Saved-tensor hooks act where every op saves its inputs; ember does not route saving through them."""
-
     def __init__(self, *args, **kwargs):
-        raise NotImplementedError(f"ember: torch.autograd.graph.{type(self).__name__} (hooks on saved tensors) is "
-                                  f"not implemented")
-
-
-class saved_tensors_hooks(_NotSupported):
-    pass
-
-
-class save_on_cpu(_NotSupported):
-    pass
-
-
-class disable_saved_tensors_hooks(_NotSupported):
-    pass
+        raise NotImplementedError(f"ember: torch.autograd.graph.{type(self).__name__} is not implemented")
 
 
 class allow_mutation_on_saved_tensors(_NotSupported):
