@@ -37,6 +37,7 @@ from ._ops.joining import *  # noqa: E402,F401,F403
 from ._ops.sorting import *  # noqa: E402,F401,F403
 from ._ops.blas import *  # noqa: E402,F401,F403
 from ._ops.random_ops import *  # noqa: E402,F401,F403
+from ._ops.linalg_legacy import *  # noqa: E402,F401,F403
 from ._legacy import *  # noqa: E402,F401,F403
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._memory_format import (contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
@@ -48,6 +49,13 @@ from ._storage import UntypedStorage, TypedStorage  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
 from .utils import dlpack as _dlpack  # noqa: E402,F401  (gives Tensor __dlpack__ for np/torch.from_dlpack)
 from ._ops.conv import *  # noqa: E402,F401,F403
+from ._ops.inplace_functions import *  # noqa: E402,F401,F403
+from ._ops.view_copies import *  # noqa: E402,F401,F403
+from ._ops.numeric import *  # noqa: E402,F401,F403
+from ._ops.statistics import *  # noqa: E402,F401,F403
+from ._ops.index_utils import *  # noqa: E402,F401,F403
+from ._flags import *  # noqa: E402,F401,F403
+from ._ops.spectral import *  # noqa: E402,F401,F403
 
 
 def is_tensor(obj):

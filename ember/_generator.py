@@ -15,6 +15,7 @@ below consumes words in the order torch's CPU kernels do and transforms them wit
 The state is kept in torch's ``CPUGeneratorImpl`` byte layout, so ``get_state`` / ``set_state`` exchange
 states with torch.  Samplers return NumPy arrays; the tensor functions live in ``ember._ops.random_ops``.
 """
+import collections
 import math
 import os
 import threading
@@ -24,6 +25,8 @@ import numpy as np
 from ._device import as_device
 
 _DEFAULT_SEED = 67280421310721
+_RAW_MAX = 4096
+_TWO_PI = 2.0 * math.pi
 _N = 624
 _U64 = (1 << 64) - 1
 
@@ -52,7 +55,7 @@ class Generator:
     A ``'cuda'`` generator runs the same engine on the host and its samples are copied to the device;
     they match torch's CPU stream, not torch's CUDA (Philox) one.
     """
-    __slots__ = ("_bitgen", "_integers", "_seed", "_fresh", "_normal", "_normal_f", "_device", "__weakref__")
+    __slots__ = ("_bitgen", "_integers", "_raw", "_seed", "_fresh", "_normal", "_normal_f", "_device", "__weakref__")
 
     def __init__(self, device="cpu"):
         d = as_device(device)
@@ -61,6 +64,7 @@ class Generator:
         self._device = d
         self._bitgen = np.random.MT19937(0)
         self._integers = np.random.Generator(self._bitgen).integers
+        self._raw = self._bitgen.random_raw
         self._reseed(_DEFAULT_SEED)
 
     @property
@@ -175,6 +179,8 @@ class Generator:
         if n <= 0:
             return np.empty(0, np.uint32)
         self._fresh = False
+        if n < _RAW_MAX:    # the engine's raw outputs (as uint64): far less call overhead
+            return self._raw(n).astype(np.uint32)
         return self._integers(0, 4294967296, size=n, dtype=np.uint32)
 
     def _words64(self, n):
@@ -215,18 +221,17 @@ class Generator:
             span = None if (low, high) == (0.0, 1.0) else high - low
             self._stream(n, 2, res, _uniform_f64, span, low, None if span is None else high)
             return res
-        lo32, hi32 = _F(low), _F(high)
-        scale = exact = None
-        if (lo32, hi32) != (0, 1):
-            span = hi32 - lo32
-            scale = float(span) * 2.0 ** -24
-            exact = _sum_is_exact(float(span), float(lo32))
-        # torch casts the double bounds to the storage type through float; a value rounded up to the
-        # upper bound becomes the lower bound (test the largest uniform: sampling is monotonic)
-        hi_s, lo_s = hi32.astype(npdtype), lo32.astype(npdtype)
-        top = np.empty(1, npdtype)
-        _uniform_f32(np.array([_M24], np.uint32), top, scale, float(lo32), exact, None, None)
-        self._stream(n, 1, res, _uniform_f32, scale, float(lo32), exact, hi_s if top[0] == hi_s else None, lo_s)
+        key = (npdtype, low, high, math.copysign(1.0, low))
+        plan = _UNIFORM_PLANS.get(key)
+        if plan is None:
+            if len(_UNIFORM_PLANS) > 64:
+                _UNIFORM_PLANS.clear()
+            plan = _UNIFORM_PLANS[key] = _uniform_plan(npdtype, low, high)
+        if 0 < n < _RAW_MAX:
+            self._fresh = False
+            _uniform_f32(self._raw(n), res, *plan)
+        else:
+            self._stream(n, 1, res, _uniform_f32, *plan)
         return res
 
     # ------------------------------------------------------------------ normal
@@ -274,6 +279,22 @@ class Generator:
             self._normal = None
             start = 1
         m = n - start
+        if 0 < m <= 16:     # a few pairs: the C library's functions through math, without array overhead
+            self._fresh = False
+            w = iter(self._raw(4 * ((m + 1) // 2)).tolist())
+            z = out[:start].tolist()
+            log1p, sqrt, cos, sin = math.log1p, math.sqrt, math.cos, math.sin
+            for a, b, c, d in zip(w, w, w, w):
+                theta = _TWO_PI * (((a & 0x1FFFFF) << 32 | b) * 2.0 ** -53)
+                r = sqrt(-2.0 * log1p(-(((c & 0x1FFFFF) << 32 | d) * 2.0 ** -53)))
+                z += (r * cos(theta), r * sin(theta))
+            if m % 2:
+                self._normal = z.pop()
+            if std == 1.0:
+                return np.array([v + mean for v in z])
+            if mean == 0.0:
+                return np.array([v * std + 0.0 for v in z])
+            return _fma64(np.array(z), std, mean)
         if m:
             pairs = (m + 1) // 2
             u = self._unit_double(2 * pairs)
@@ -431,13 +452,26 @@ class Generator:
 # ---------------------------------------------------------------------------------------------------------
 # helpers: doubles from words, C-library functions, fused multiply-add
 
-def _doubles(words):
-    """Pairs of words as torch's double uniforms: the low 53 bits of ``hi << 32 | lo``, times 2**-53."""
-    w = words.reshape(-1, 2)
-    x = np.bitwise_and(w[:, 0], np.uint32(0x1FFFFF)).astype(np.float64)
-    x *= 2.0 ** -21
-    x += w[:, 1] * 2.0 ** -53
+def _doubles(words, out=None):
+    """Pairs of words as torch's double uniforms: the low 53 bits of ``first << 32 | second``, times
+    2**-53 (into ``out`` if given)."""
+    n = words.size // 2
+    x = np.empty(n) if out is None else out
+    v = np.ascontiguousarray(words).view(np.uint64)      # little-endian: the first word is the low half
+    scratch = _work().d[7]
+    for a in range(0, n, _BLOCK):
+        b = min(a + _BLOCK, n)
+        hi, lo = scratch[:b - a].view(np.uint64), x[a:b].view(np.uint64)
+        np.bitwise_and(v[a:b], _M21_U64, hi)
+        np.left_shift(hi, _S32_U64, hi)
+        np.right_shift(v[a:b], _S32_U64, lo)
+        np.bitwise_or(hi, lo, hi)
+        x[a:b] = hi
+        np.multiply(x[a:b], _TWO_M53, x[a:b])
     return x
+
+
+_M21_U64, _S32_U64, _TWO_M53 = np.array(0x1FFFFF, np.uint64), np.array(32, np.uint64), np.array(2.0 ** -53)
 
 
 _DEFAULT_RANGES = {  # random_() without bounds: (64-bit draw?, modulus), torch's uniform_int_distribution
@@ -506,37 +540,78 @@ def _libm(name):
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitting constant for doubles
 
 
-def _fma64(a, b, c):
-    """``a * b + c`` rounded once, as the FMA instruction torch's compiled kernels use (float64).
+def _fma64(a, b, c, out=None):
+    """``a * b + c`` rounded once, as the FMA instruction torch's compiled kernels use (float64), into
+    ``out`` (an array of the broadcast shape) if given.
 
     Boldo and Melquiond's emulation: the exact product (Veltkamp/Dekker) and the exact sum with ``c``
     as double-double pairs, the two low parts added with rounding to odd, then one rounding to nearest.
+    With a scalar ``b`` its split is computed once and the arrays are swept in cache-sized blocks.
     """
     if np.ndim(b) == 0 and b == 1.0:
-        return np.add(a, c)
+        return np.add(a, c, out=out)
     if np.ndim(c) == 0 and c == 0.0:
-        return np.multiply(a, b) + c
+        r = np.multiply(a, b, out=out)
+        return np.add(r, c, out=r)
     shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c))
-    a, b, c = (np.asarray(v, np.float64).reshape(-1) for v in np.broadcast_arrays(a, b, c))
-    p = a * b
-    t = a * _SPLIT
-    ah = t - (t - a)
-    al = a - ah
-    t = b * _SPLIT
-    bh = t - (t - b)
-    bl = b - bh
-    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-    th = c + p
-    z = th - c
-    tl = (c - (th - z)) + (p - z)
-    v = tl + e
-    z = v - tl
-    w = (tl - (v - z)) + (e - z)
-    bits = v.view(np.int64)
-    fix = (w != 0) & ((bits & 1) == 0)
+    a = np.broadcast_to(np.asarray(a, np.float64), shape).reshape(-1)
+    b, c = (v if v.ndim == 0 else np.broadcast_to(v, shape).reshape(-1)
+            for v in (np.asarray(b, np.float64), np.asarray(c, np.float64)))
+    res = np.empty(a.size) if out is None else out.reshape(-1)
+    if b.ndim:
+        bh, bl = _split64(b)
+        _fma64_sweep(a, b, bh, bl, c, np.empty((5, a.size)), res)
+    else:
+        bh, bl = (np.asarray(v) for v in _split64(b))
+        w = _work()
+        for lo in range(0, a.size, _BLOCK):
+            hi = min(lo + _BLOCK, a.size)
+            _fma64_sweep(a[lo:hi], b, bh, bl, c if c.ndim == 0 else c[lo:hi], w.d, res[lo:hi])
+    return res.reshape(shape) if out is None else out
+
+
+def _split64(v):
+    t = v * _SPLIT
+    h = t - (t - v)
+    return h, v - h
+
+
+def _fma64_sweep(a, b, bh, bl, c, bufs, out):
+    """``_fma64`` of equal-length (or scalar) operands into ``out``, with five scratch rows ``bufs``."""
+    n = a.size
+    p, t, u, e, th = (d[:n] for d in bufs[:5])
+    mul, add, sub = np.multiply, np.add, np.subtract
+    mul(a, b, p)
+    mul(a, _SPLIT, t)
+    sub(t, a, u)
+    sub(t, u, t)                # ah
+    sub(a, t, u)                # al
+    mul(t, bh, e)
+    sub(e, p, e)
+    mul(t, bl, t)
+    add(e, t, e)
+    mul(u, bh, t)
+    add(e, t, e)
+    mul(u, bl, u)
+    add(e, u, e)                # e: the product's error, exactly
+    add(c, p, th)
+    sub(th, c, t)               # z
+    sub(th, t, u)
+    sub(c, u, u)
+    sub(p, t, p)
+    add(u, p, u)                # tl: the sum's error, exactly
+    add(u, e, p)                # v
+    sub(p, u, t)                # z
+    sub(p, t, out)
+    sub(u, out, u)
+    sub(e, t, e)
+    add(u, e, e)                # w: v's error; round v to odd
+    bits = p.view(np.int64)
+    fix = (e != 0) & ((bits & 1) == 0)
     if fix.any():
-        bits[fix] += np.where((w[fix] > 0) == (v[fix] > 0), 1, -1)
-    return (th + v).reshape(shape)
+        bits[fix] += np.where((e[fix] > 0) == (p[fix] > 0), 1, -1)
+    add(th, p, out)
+    return out
 
 
 _TIE_MASK = np.uint64(0x1FFFFFFF)
@@ -600,33 +675,49 @@ def _box_muller16_f64(u, res, mean, std):
     res[:, 1] = _fma64(s, std, mean).reshape(-1, 8)
 
 
-# Cephes constants of avx_mathfun.h: float32 values (as float64 where they enter a fused multiply-add)
-_F, _D = np.float32, np.float64
-_LOG_P = [_D(_F(v)) for v in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
-                              1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
-                              3.3333331174E-1)]
-_LOG_Q1, _LOG_Q2 = _F(-2.12194440e-4), _F(0.693359375)
-_FOPI = _F(1.27323954473516)
-_DP1, _DP2, _DP3 = _F(-0.78515625), _F(-2.4187564849853515625e-4), _D(_F(-3.77489497744594108e-8))
-_SIN_P = tuple(_D(_F(v)) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1))
-_COS_P = tuple(_D(_F(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002))
-_THETA = _F(_F(2.0 * math.pi) * _F(2.0 ** -24))     # float(2 pi) * u == word * _THETA exactly
-_SQRTHF_BITS = int(np.array(_F(0.707106781186547524)).view(np.int32))
-_M24 = 0xFFFFFF
-_SIGN = -(1 << 31)
+# Constants are 0-d arrays of the dtype they meet (ufuncs take those without converting a scalar each call)
+def _c32(v):
+    return np.array(v, np.float32)
+
+
+def _c64(v):
+    return np.array(np.float32(v), np.float64)
+
+
+def _ci(v):
+    return np.array(v, np.int32)
+
+
+# Cephes constants of avx_mathfun.h (float32 values; float64 where they enter a fused multiply-add)
+_LOG_P = [_c64(v) for v in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
+                            1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
+                            3.3333331174E-1)]
+_LOG_Q1, _LOG_Q2 = _c32(-2.12194440e-4), _c32(0.693359375)
+_FOPI = _c32(1.27323954473516)
+_DP1, _DP2, _DP3 = _c32(-0.78515625), _c32(-2.4187564849853515625e-4), _c64(-3.77489497744594108e-8)
+_SIN_P = [_c64(v) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
+_COS_P = [_c64(v) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
+_THETA = _c32(np.float32(2.0 * math.pi) * np.float32(2.0 ** -24))   # float(2 pi) * u == word * _THETA exactly
+_SQRTHF_BITS = _ci(np.array(np.float32(0.707106781186547524)).view(np.int32))
+_ONE, _HALF, _MINUS_HALF, _MINUS_TWO, _ZERO, _TWENTY_FOUR = (_c32(v) for v in (1, 0.5, -0.5, -2, 0, 24))
+_M24, _TWO24, _ONE_I, _MINUS_TWO_I, _SIGN = (_ci(v) for v in (0xFFFFFF, 1 << 24, 1, -2, -(1 << 31)))
+_SHIFTS = {s: _ci(s) for s in (29, 30, 31)}
+_M24_U, _TWO_M24 = np.array(0xFFFFFF, np.uint32), _c32(2.0 ** -24)
 _HALF16 = np.dtype("V32")       # one half (8 floats) of a block of 16 as a single item
 _BLOCK = 1 << 15                # pairs (or elements) per pass over the thread's buffers
 _TLS = threading.local()
 
 
 class _Work:
-    """One thread's buffers for ``_BLOCK`` elements (kept, so repeated calls find them in cache)."""
+    """One thread's buffers for ``_BLOCK`` elements (kept, so repeated calls find them in cache): the
+    float kernels use ``f``, ``i`` and ``d[:4]``, ``_fma64`` ``d[:5]``, ``_uniform_f64`` ``d[6]`` and
+    ``_doubles`` ``d[7]``."""
     __slots__ = ("f", "i", "d")
 
     def __init__(self):
         self.f = [np.empty(_BLOCK, np.float32) for _ in range(9)]
         self.i = [np.empty(_BLOCK, np.int32) for _ in range(4)]
-        self.d = [np.empty(_BLOCK) for _ in range(3)]
+        self.d = [np.empty(_BLOCK) for _ in range(8)]
 
 
 def _work():
@@ -639,7 +730,8 @@ def _work():
 # Every fused multiply-add of the float32 kernel is one float64 multiply (exact: two float32 factors)
 # and one float64 add whose result is rounded to float32.  That second rounding equals the fused one
 # unless the float64 sum lands on a float32 tie without being exact; over every input torch can feed
-# the kernel (all 2**24 uniforms in each slot, checked exhaustively) it never does.
+# the kernel (all 2**24 uniforms in each slot, checked exhaustively) it never does.  Mixed-dtype ufuncs
+# are slow, so values change dtype by assignment (``d[...] = f``: exact, or rounded to nearest).
 
 def _log_radius(k, w, n, r):
     """``sqrt(-2 log256_ps(1 - u))`` (avx_mathfun.h, with GCC's FMA contractions) into ``r`` for the
@@ -647,38 +739,45 @@ def _log_radius(k, w, n, r):
     its masks become integer arithmetic."""
     m, xr, z, y, e, tmp = (a[:n] for a in w.f[3:9])
     ex, s = w.i[2][:n], w.i[3][:n]
-    xd, t = w.d[0][:n], w.d[1][:n]
-    np.subtract(1 << 24, k, out=k)                  # 1 - u == k' / 2**24 exactly
-    np.copyto(m, k, casting="unsafe")
-    np.frexp(m, out=(m, ex))                        # ex: 24 more than the exponent of 1 - u
+    xd, yd = w.d[0][:n], w.d[1][:n]
+    mul, add, sub = np.multiply, np.add, np.subtract
+    sub(_TWO24, k, k)                               # 1 - u == k' / 2**24 exactly
+    m[...] = k
+    np.frexp(m, m, ex)                              # ex: 24 more than the exponent of 1 - u
     mi = m.view(np.int32)
-    np.subtract(mi, _SQRTHF_BITS, out=s)
-    np.right_shift(s, 31, out=s)                    # -1 where m < sqrt(1/2): use 2m - 1 and exponent - 1
-    np.subtract(m, _F(1), out=xr)
-    np.bitwise_and(mi, s, out=mi)
-    np.add(xr, m, out=xr)
-    np.add(ex, s, out=ex)
-    np.copyto(e, ex, casting="unsafe")
-    np.subtract(e, _F(24), out=e)
-    np.multiply(xr, xr, out=z)
-    np.copyto(xd, xr)
-    np.multiply(xd, _LOG_P[0], out=t)
-    np.add(t, _LOG_P[1], out=y)
-    for p in _LOG_P[2:]:
-        np.multiply(y, xd, out=t)
-        np.add(t, p, out=y)
-    np.multiply(y, xr, out=y)
-    np.multiply(e, _LOG_Q1, out=tmp)
-    np.copyto(xd, y)
-    np.multiply(xd, z, out=t)                       # fused: y * z + e * q1
-    np.add(t, tmp, out=y)
-    np.multiply(z, _F(0.5), out=z)
-    np.subtract(y, z, out=y)
-    np.add(xr, y, out=xr)
-    np.multiply(e, _LOG_Q2, out=e)
-    np.add(xr, e, out=xr)
-    np.multiply(xr, _F(-2), out=r)
-    np.sqrt(r, out=r)
+    sub(mi, _SQRTHF_BITS, s)
+    np.right_shift(s, _SHIFTS[31], s)               # -1 where m < sqrt(1/2): use 2m - 1 and exponent - 1
+    sub(m, _ONE, xr)
+    np.bitwise_and(mi, s, mi)
+    add(xr, m, xr)
+    add(ex, s, ex)
+    e[...] = ex
+    sub(e, _TWENTY_FOUR, e)
+    mul(xr, xr, z)
+    xd[...] = xr
+    mul(xd, _LOG_P[0], yd)
+    for p in _LOG_P[1:-1]:
+        add(yd, p, yd)
+        y[...] = yd
+        yd[...] = y
+        mul(yd, xd, yd)
+    add(yd, _LOG_P[-1], yd)
+    y[...] = yd
+    mul(y, xr, y)
+    mul(e, _LOG_Q1, tmp)
+    yd[...] = y
+    xd[...] = z
+    mul(yd, xd, yd)                                 # fused: y * z + e * q1
+    xd[...] = tmp
+    add(yd, xd, yd)
+    y[...] = yd
+    mul(z, _HALF, z)
+    sub(y, z, y)
+    add(xr, y, xr)
+    mul(e, _LOG_Q2, e)
+    add(xr, e, xr)
+    mul(xr, _MINUS_TWO, r)
+    np.sqrt(r, r)
 
 
 def _sincos(k, w, n, cos, sin):
@@ -686,56 +785,72 @@ def _sincos(k, w, n, cos, sin):
     the 24-bit words ``k`` (int32, u = k / 2**24)."""
     x, xr, z, y, c, tmp = (a[:n] for a in w.f[3:9])
     j, d = w.i[2][:n], w.i[3][:n]
-    zd, t, xrd = w.d[0][:n], w.d[1][:n], w.d[2][:n]
-    np.copyto(x, k, casting="unsafe")
-    np.multiply(x, _THETA, out=x)
-    np.multiply(x, _FOPI, out=y)
-    np.copyto(j, y, casting="unsafe")               # truncation toward zero
-    np.add(j, 1, out=j)
-    np.bitwise_and(j, -2, out=j)
-    np.copyto(y, j, casting="unsafe")
-    np.multiply(y, _DP1, out=xr)                    # exact products: y is a small even integer
-    np.add(xr, x, out=xr)
-    np.multiply(y, _DP2, out=tmp)
-    np.add(xr, tmp, out=xr)
-    np.multiply(y, _DP3, out=t)                     # fused: y * dp3 + xr
-    np.add(t, xr, out=xr)
-    np.multiply(xr, xr, out=z)
-    np.copyto(zd, z)
-    np.multiply(zd, _COS_P[0], out=t)
-    np.add(t, _COS_P[1], out=c)
-    np.multiply(c, zd, out=t)
-    np.add(t, _COS_P[2], out=c)
-    np.multiply(c, z, out=c)
-    np.multiply(z, _F(-0.5), out=tmp)
-    np.multiply(c, zd, out=t)
-    np.add(t, tmp, out=c)
-    np.add(c, _F(1), out=c)
+    zd, cd, sd, t = w.d[0][:n], w.d[1][:n], w.d[2][:n], w.d[3][:n]
+    mul, add = np.multiply, np.add
+    x[...] = k
+    mul(x, _THETA, x)
+    mul(x, _FOPI, y)
+    j[...] = y                                      # truncation toward zero
+    add(j, _ONE_I, j)
+    np.bitwise_and(j, _MINUS_TWO_I, j)
+    y[...] = j
+    mul(y, _DP1, xr)                                # exact products: y is a small even integer
+    add(xr, x, xr)
+    mul(y, _DP2, tmp)
+    add(xr, tmp, xr)
+    t[...] = y
+    mul(t, _DP3, t)                                 # fused: y * dp3 + xr
+    sd[...] = xr
+    add(t, sd, t)
+    xr[...] = t
+    mul(xr, xr, z)
+    zd[...] = z
+    mul(zd, _COS_P[0], cd)
+    add(cd, _COS_P[1], cd)
+    c[...] = cd
+    cd[...] = c
+    mul(cd, zd, cd)
+    add(cd, _COS_P[2], cd)
+    c[...] = cd
+    mul(c, z, c)
+    mul(z, _MINUS_HALF, tmp)
+    cd[...] = c
+    mul(cd, zd, cd)                                 # fused: c * z - z / 2
+    t[...] = tmp
+    add(cd, t, cd)
+    c[...] = cd
+    add(c, _ONE, c)
     s = x
-    np.multiply(zd, _SIN_P[0], out=t)
-    np.add(t, _SIN_P[1], out=s)
-    np.multiply(s, zd, out=t)
-    np.add(t, _SIN_P[2], out=s)
-    np.multiply(s, z, out=s)
-    np.copyto(xrd, xr)
-    np.multiply(s, xrd, out=t)
-    np.add(t, xrd, out=s)
+    mul(zd, _SIN_P[0], sd)
+    add(sd, _SIN_P[1], sd)
+    s[...] = sd
+    sd[...] = s
+    mul(sd, zd, sd)
+    add(sd, _SIN_P[2], sd)
+    s[...] = sd
+    mul(s, z, s)
+    sd[...] = s
+    t[...] = xr
+    mul(sd, t, sd)                                  # fused: s * x + x
+    add(sd, t, sd)
+    s[...] = sd
     # bit 1 of j swaps the polynomials; bit 2 of j (of 1 - j) flips the sine's (cosine's) sign.  Neither
     # polynomial is ever -0, so the kernel's masked adds are plain selections, done here on the bits.
     si, ci, yi, ti = s.view(np.int32), c.view(np.int32), y.view(np.int32), tmp.view(np.int32)
-    np.left_shift(j, 30, out=d)
-    np.right_shift(d, 31, out=d)                    # -1 where the sine is the cosine polynomial
-    np.bitwise_xor(si, ci, out=yi)
-    np.bitwise_and(yi, d, out=d)
-    np.left_shift(j, 29, out=ti)
-    np.bitwise_and(ti, _SIGN, out=ti)
-    np.bitwise_xor(ti, d, out=ti)
-    np.bitwise_xor(si, ti, out=sin.view(np.int32))
-    np.subtract(1, j, out=j)
-    np.left_shift(j, 29, out=j)
-    np.bitwise_and(j, _SIGN, out=j)
-    np.bitwise_xor(d, j, out=d)
-    np.bitwise_xor(ci, d, out=cos.view(np.int32))
+    shl, xor, band = np.left_shift, np.bitwise_xor, np.bitwise_and
+    shl(j, _SHIFTS[30], d)
+    np.right_shift(d, _SHIFTS[31], d)               # -1 where the sine is the cosine polynomial
+    xor(si, ci, yi)
+    band(yi, d, d)
+    shl(j, _SHIFTS[29], ti)
+    band(ti, _SIGN, ti)
+    xor(ti, d, ti)
+    xor(si, ti, sin.view(np.int32))
+    np.subtract(_ONE_I, j, j)
+    shl(j, _SHIFTS[29], j)
+    band(j, _SIGN, j)
+    xor(d, j, d)
+    xor(ci, d, cos.view(np.int32))
 
 
 def _normal_f32(words, res, mean, std):
@@ -743,8 +858,9 @@ def _normal_f32(words, res, mean, std):
     lengths, a multiple of 16): the 8 float uniforms ``u1`` of a block's first half and ``u2`` of its
     second give ``r = sqrt(-2 log256(1 - u1))``, ``(s, c) = sincos256(2 pi u2)``; its first half becomes
     ``fma(r c, std, mean)``, its second ``fma(r s, std, mean)``."""
-    mean32, std32 = _F(mean), _F(std)
+    mean32, std32 = np.float32(mean), np.float32(std)
     plain = (mean32, std32) == (0, 1)
+    std64, mean64 = _c64(std32), _c64(mean32)
     w = _work()
     wv = words.view(_HALF16).reshape(-1, 2)
     rv = res.view(_HALF16).reshape(-1, 2)
@@ -753,27 +869,29 @@ def _normal_f32(words, res, mean, std):
         b = min(a + rows, wv.shape[0])
         n = (b - a) * 8
         k1, k2 = w.i[0][:n], w.i[1][:n]
-        np.copyto(k1.view(_HALF16), wv[a:b, 0])
-        np.copyto(k2.view(_HALF16), wv[a:b, 1])
-        np.bitwise_and(k1, _M24, out=k1)
-        np.bitwise_and(k2, _M24, out=k2)
+        k1.view(_HALF16)[...] = wv[a:b, 0]
+        k2.view(_HALF16)[...] = wv[a:b, 1]
+        np.bitwise_and(k1, _M24, k1)
+        np.bitwise_and(k2, _M24, k2)
         r, cos, sin = w.f[0][:n], w.f[1][:n], w.f[2][:n]
         _log_radius(k1, w, n, r)
         _sincos(k2, w, n, cos, sin)
-        np.multiply(cos, r, out=cos)
-        np.multiply(sin, r, out=sin)
+        np.multiply(cos, r, cos)
+        np.multiply(sin, r, sin)
         if plain:       # fma(x, 1, 0) = x + 0, which turns -0 into +0
-            np.add(cos, _F(0), out=cos)
-            np.add(sin, _F(0), out=sin)
-        else:
+            np.add(cos, _ZERO, cos)
+            np.add(sin, _ZERO, sin)
+        else:           # the product is exact in float64; with a mean, the sum may need untying
             t = w.d[0][:n]
             for v in (cos, sin):
-                np.multiply(v, _D(std32), out=t)
-                np.add(t, _D(mean32), out=t)
-                _untie(t, v, std32, mean32)
-                np.copyto(v, t, casting="same_kind")
-        np.copyto(rv[a:b, 0], cos.view(_HALF16))
-        np.copyto(rv[a:b, 1], sin.view(_HALF16))
+                t[...] = v
+                np.multiply(t, std64, t)
+                np.add(t, mean64, t)
+                if mean32:
+                    _untie(t, v, std32, mean32)
+                v[...] = t
+        rv[a:b, 0] = cos.view(_HALF16)
+        rv[a:b, 1] = sin.view(_HALF16)
 
 
 def _normal_f64(words, res, mean, std):
@@ -783,76 +901,123 @@ def _normal_f64(words, res, mean, std):
 
 def _uniform_f32(words, res, scale, low, exact, hi, lo):
     """Float uniforms of ``words`` into ``res`` (float32, float16 or bfloat16): ``k / 2**24`` for the
-    24-bit words ``k`` or, given ``scale`` ((to - from) / 2**24), ``fma(k / 2**24, to - from, from)`` in
-    float — its float64 sum is rounded once to float, an exact fused result when ``exact`` (otherwise
-    ties are resolved).  Values equal to ``hi`` become ``lo`` (where ``hi`` is not None)."""
-    np.bitwise_and(words, _M24, out=words)
-    w = _work()
+    24-bit words ``k`` or, given ``scale`` ((to - from) / 2**24, as a 0-d float64 array), ``fma(k / 2**24,
+    to - from, low)`` in float: its float64 sum is rounded once to float, which is the fused result when
+    ``exact`` (otherwise ties are resolved).  Values equal to ``hi`` become ``lo`` (unless hi is None)."""
+    np.bitwise_and(words, _M24_U, words)        # (uint32 words, or uint64 raw outputs)
+    w = None if scale is None and res.dtype == np.float32 else _work()
     for a in range(0, words.size, _BLOCK):
         b = min(a + _BLOCK, words.size)
         k, dst = words[a:b], res[a:b]
-        r = dst if dst.dtype == np.float32 else w.f[0][:b - a]
+        r = dst if w is None or dst.dtype == np.float32 else w.f[0][:b - a]
         if scale is None:
-            np.multiply(k, _F(2.0 ** -24), out=r, dtype=np.float32)
+            r[...] = k
+            np.multiply(r, _TWO_M24, r)
         else:
-            t = np.multiply(k, scale, out=w.d[0][:b - a])
-            np.add(t, low, out=t)
+            t = w.d[0][:b - a]
+            t[...] = k
+            np.multiply(t, scale, t)
+            np.add(t, low, t)
             if not exact:
-                _untie(t, np.multiply(k, _F(2.0 ** -24), dtype=np.float32), _F(scale * 2.0 ** 24), _F(low))
-            np.copyto(r, t, casting="same_kind")
+                u = k.astype(np.float32)
+                np.multiply(u, _TWO_M24, u)
+                _untie(t, u, np.float32(scale * 2.0 ** 24), np.float32(low))
+            r[...] = t
         if r is not dst:
             dst[...] = r
         if hi is not None:
             np.copyto(dst, lo, where=dst == hi)
 
 
+_UNIFORM_PLANS = {}
+
+
+def _uniform_plan(npdtype, low, high):
+    """The arguments of ``_uniform_f32`` after its words for ``uniform_(low, high)`` into ``npdtype``."""
+    lo32, hi32 = np.float32(low), np.float32(high)
+    scale = exact = None
+    if (lo32, hi32) != (0, 1):
+        span = hi32 - lo32
+        scale = np.array(float(span) * 2.0 ** -24)
+        exact = _sum_is_exact(float(span), float(lo32))
+    # torch casts the double bounds to the storage type through float; a value rounded up to the upper
+    # bound becomes the lower bound (test the largest uniform: sampling is monotonic)
+    hi_s, lo_s = hi32.astype(npdtype), lo32.astype(npdtype)
+    low = np.array(float(lo32))
+    top = np.empty(1, npdtype)
+    _uniform_f32(np.array([0xFFFFFF], np.uint32), top, scale, low, exact, None, None)
+    return scale, low, exact, hi_s if top[0] == hi_s else None, lo_s
+
+
 def _uniform_f64(words, res, span, low, hi):
     """Double uniforms of ``words`` into ``res``: ``fma(x, span, low)`` (``x`` alone when span is None);
-    values equal to ``hi`` become ``low``."""
+    values equal to ``hi`` become ``low`` (unless hi is None)."""
+    w = _work()
     for a in range(0, res.size, _BLOCK):
         b = min(a + _BLOCK, res.size)
-        x = _doubles(words[2 * a:2 * b])
-        res[a:b] = x if span is None else _fma64(x, span, low)
+        dst = res[a:b]
+        if span is None:
+            _doubles(words[2 * a:2 * b], dst)
+        else:
+            _fma64(_doubles(words[2 * a:2 * b], w.d[6][:b - a]), span, low, dst)
         if hi is not None:
-            dst = res[a:b]
             np.copyto(dst, low, where=dst == hi)
 
 
-_CHUNK = 1 << 18      # words (or doubles) drawn per stretch handed to a worker
+_CHUNK = 1 << 18      # words drawn per stretch handed to a worker
 _POOL = {}
 
 
 class _Workers:
-    """Runs calls on ``ember.get_num_threads()`` threads (NumPy releases the GIL in its loops), or inline
-    with one thread; leaving the ``with`` block waits for all of them and re-raises their errors."""
-    __slots__ = ("pool", "futures")
+    """Runs queued calls on ``ember.get_num_threads() - 1`` helper threads (NumPy releases the GIL in its
+    loops) while the caller goes on drawing; leaving the ``with`` block, the caller takes the calls still
+    queued too, waits for the helpers and re-raises their errors.  With one thread, calls run inline."""
+    __slots__ = ("pool", "helpers", "jobs", "futures")
 
     def __enter__(self):
         from . import get_num_threads
-        n = get_num_threads()
+        self.helpers = get_num_threads() - 1
         self.pool = None
-        if n > 1:
-            key = (os.getpid(), n)
+        if self.helpers > 0:
+            key = (os.getpid(), self.helpers)
             self.pool = _POOL.get(key)
             if self.pool is None:
                 from concurrent.futures import ThreadPoolExecutor
                 _POOL.clear()
-                self.pool = _POOL[key] = ThreadPoolExecutor(n, thread_name_prefix="ember-random")
+                self.pool = _POOL[key] = ThreadPoolExecutor(self.helpers, thread_name_prefix="ember-random")
+        self.jobs = collections.deque()
         self.futures = []
         return self
 
     def __call__(self, fn, *args):
         if self.pool is None:
             fn(*args)
-        else:
-            self.futures.append(self.pool.submit(fn, *args))
+            return
+        self.jobs.append((fn, args))
+        running = [f for f in self.futures if not f.done()]
+        if len(running) < self.helpers:
+            running.append(self.pool.submit(self._drain))
+        self.futures = [f for f in self.futures if f.done()] + running
+
+    def _drain(self):
+        jobs = self.jobs
+        while True:
+            try:
+                fn, args = jobs.popleft()
+            except IndexError:
+                return
+            fn(*args)
 
     def __exit__(self, *exc):
-        for f in self.futures:
-            f.result()
+        try:
+            if exc[0] is None:
+                self._drain()
+        finally:
+            if exc[0] is not None:
+                self.jobs.clear()
+            for f in self.futures:
+                f.result()
         return False
-
-
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -260,8 +260,8 @@ class Tensor:
     def retains_grad(self):
         return self._retains_grad
 
-    @property
     def is_inference(self):
+        """``Tensor.is_inference()`` (a method, as torch's); ember does not mark inference tensors."""
         return False
 
     def _is_view(self):
@@ -287,7 +287,7 @@ class Tensor:
         return t
 
     def detach_(self):
-        if self._base is not None and self._base._requires_grad and _state.enabled:
+        if self._base is not None:  # torch refuses for every view, whatever its grad state
             raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._grad_fn = None
         self._requires_grad = False

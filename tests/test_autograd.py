@@ -1,5 +1,6 @@
 """Autograd semantics against the oracle: engine, hooks, grad modes, in-place/version counters, views."""
 import gc
+import itertools
 import re
 import warnings
 import weakref
@@ -966,3 +967,52 @@ def test_out_allowed_without_grad():
             r = m.add(x, 1, out=o)
         return r is o, o, o.requires_grad
     same(f)
+
+
+def _functional_call(m, fname, func, inputs_kind, v_kind, create_graph, strict):
+    """One ``autograd.functional`` call, flattened to comparable values (or the error it raised)."""
+    funcs = {
+        "tuple": lambda x, y: ((x * y).sum(), x.exp() * 2),
+        "cube": lambda x: (x ** 3).sum(),
+        "two": lambda x, y: (x * y.sin()).sum(),
+        "indep": lambda x, y: (x ** 2).sum(),
+        "linear": lambda x: x * 2,
+        "const": lambda x: m.ones(()),
+    }
+    f = funcs[func]
+    x = m.tensor([0.5, -1.0, 2.0], dtype=m.float64)
+    y = m.tensor([1.5, 0.25, -0.5], dtype=m.float64)
+    inputs = {"one": x, "pair": (x, y), "list": [x]}[inputs_kind]
+    args = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    try:
+        if fname in ("jacobian", "hessian"):
+            r = getattr(m.autograd.functional, fname)(f, inputs, create_graph=create_graph, strict=strict)
+        else:
+            if v_kind == "none":
+                v = None
+            elif v_kind == "bad":
+                v = m.ones(5, dtype=m.float64)
+            else:
+                refs = f(*args) if fname == "vjp" else args
+                refs = refs if isinstance(refs, tuple) else (refs,)
+                v = tuple(m.ones_like(t) for t in refs)
+                if not isinstance(inputs if fname != "vjp" else f(*args), tuple):
+                    v = v[0]
+            r = getattr(m.autograd.functional, fname)(f, inputs, v, create_graph=create_graph, strict=strict)
+    except Exception as e:
+        return type(e).__name__, str(e)
+
+    def flat(o):
+        if isinstance(o, (tuple, list)):
+            return type(o).__name__, tuple(flat(i) for i in o)
+        return tuple(o.shape), np.round(o.detach().numpy(), 10).tolist(), o.requires_grad
+    return flat(r)
+
+
+@pytest.mark.parametrize("fname", ["vjp", "jvp", "vhp", "hvp", "jacobian", "hessian"])
+def test_autograd_functional_matches_torch(fname):
+    """Values, tuple structure, requires_grad and strict-mode errors of torch.autograd.functional."""
+    v_kinds = ("x",) if fname in ("jacobian", "hessian") else ("none", "ones", "bad")
+    for case in itertools.product(("tuple", "cube", "two", "indep", "linear", "const"), ("one", "pair", "list"),
+                                  v_kinds, (False, True), (False, True)):
+        assert _functional_call(ember, fname, *case) == _functional_call(torch, fname, *case), case

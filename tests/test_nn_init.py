@@ -167,6 +167,8 @@ SEEDED = {
     "kaiming_normal_": lambda I, t: I.kaiming_normal_(t, mode="fan_out", nonlinearity="relu"),
     "trunc_normal_": lambda I, t: I.trunc_normal_(t, std=0.02),
     "trunc_normal_narrow": lambda I, t: I.trunc_normal_(t, mean=0.0, std=1.0, a=1.0, b=1.5),
+    "trunc_normal_redraws": lambda I, t: I.trunc_normal_(t, mean=0.5, std=1.0, a=-1.0, b=2.0),
+    "trunc_normal_float64": lambda I, t: I.trunc_normal_(t.zero_().double(), std=1.0),
     "sparse_": lambda I, t: I.sparse_(t, 0.4),
 }
 

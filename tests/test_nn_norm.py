@@ -21,6 +21,30 @@ def _pair(a, **kw):
     return ember.tensor(a, **kw), torch.tensor(a, **kw)
 
 
+def _same_training_steps(me, mt, shape, steps, loss):
+    """``steps`` passes of both modules on fresh inputs: same outputs and same input gradients of ``loss``."""
+    for _ in range(steps):
+        xe, xt = _pair(_x(*shape).astype(np.float32), requires_grad=True)
+        ye, yt = me(xe), mt(xt)
+        assert_same(ye, yt, atol=1e-5)
+        loss(ye).backward()
+        loss(yt).backward()
+        assert_same(xe.grad, xt.grad, atol=1e-4)
+
+
+def _same_state_dict(me, mt):
+    assert list(me.state_dict()) == list(mt.state_dict())
+    for ve, vt in zip(me.state_dict().values(), mt.state_dict().values()):
+        assert_same(ve, vt, atol=1e-6)
+
+
+def _same_eval_output(me, mt, shape):
+    me.eval()
+    mt.eval()
+    x = _x(*shape).astype(np.float32)
+    assert_same(me(ember.tensor(x)), mt(torch.tensor(x)), atol=1e-5)
+
+
 @pytest.mark.parametrize("shape", [(4, 3), (4, 3, 5), (2, 3, 4, 5), (2, 3, 2, 3, 2)])
 @pytest.mark.parametrize("affine", [False, True])
 @pytest.mark.parametrize("training", [False, True])
@@ -175,21 +199,9 @@ def test_batch_norm_module(name, shape, kw):
     me, mt = getattr(ember.nn, name)(3, **kw), getattr(torch.nn, name)(3, **kw)
     assert repr(me) == repr(mt)
     assert list(me.state_dict()) == list(mt.state_dict())
-    for step in range(3):
-        x = _x(*shape).astype(np.float32)
-        xe, xt = _pair(x, requires_grad=True)
-        ye, yt = me(xe), mt(xt)
-        assert_same(ye, yt, atol=1e-5)
-        ye.sum().backward()
-        yt.sum().backward()
-        assert_same(xe.grad, xt.grad, atol=1e-4)
-    for (ke, ve), (kt, vt) in zip(me.state_dict().items(), mt.state_dict().items()):
-        assert ke == kt
-        assert_same(ve, vt, atol=1e-6)
-    me.eval()
-    mt.eval()
-    x = _x(*shape).astype(np.float32)
-    assert_same(me(ember.tensor(x)), mt(torch.tensor(x)), atol=1e-5)
+    _same_training_steps(me, mt, shape, 3, lambda y: y.sum())
+    _same_state_dict(me, mt)
+    _same_eval_output(me, mt, shape)
 
 
 def test_batch_norm_module_errors_and_old_state_dict():
@@ -221,9 +233,7 @@ def test_lazy_norm(name, shape):
     assert_same(me(ember.tensor(x)), mt(torch.tensor(x)), atol=1e-5)
     assert type(me).__name__ == type(mt).__name__
     assert repr(me) == repr(mt)
-    for (ke, ve), (kt, vt) in zip(me.state_dict().items(), mt.state_dict().items()):
-        assert ke == kt
-        assert_same(ve, vt, atol=1e-6)
+    _same_state_dict(me, mt)
 
 
 def test_sync_batch_norm_single_process():
@@ -246,20 +256,9 @@ def test_instance_norm_module(name, shape, kw):
     me, mt = getattr(ember.nn, name)(3, **kw), getattr(torch.nn, name)(3, **kw)
     assert repr(me) == repr(mt)
     assert list(me.state_dict()) == list(mt.state_dict())
-    for step in range(2):
-        x = _x(*shape).astype(np.float32)
-        xe, xt = _pair(x, requires_grad=True)
-        ye, yt = me(xe), mt(xt)
-        assert_same(ye, yt, atol=1e-5)
-        (ye * ye).sum().backward()
-        (yt * yt).sum().backward()
-        assert_same(xe.grad, xt.grad, atol=1e-4)
-    for (ke, ve), (kt, vt) in zip(me.state_dict().items(), mt.state_dict().items()):
-        assert_same(ve, vt, atol=1e-6)
-    me.eval()
-    mt.eval()
-    x = _x(*shape).astype(np.float32)
-    assert_same(me(ember.tensor(x)), mt(torch.tensor(x)), atol=1e-5)
+    _same_training_steps(me, mt, shape, 2, lambda y: (y * y).sum())
+    _same_state_dict(me, mt)
+    _same_eval_output(me, mt, shape)
 
 
 def test_instance_norm_channel_mismatch():

@@ -568,6 +568,79 @@ def test_large_streams_in_stretches(threads):
         ember.set_num_threads(old)
 
 
+def test_stretch_and_block_boundaries():
+    # sizes just below, at and above the kernels' blocks (_BLOCK pairs or elements), the stretches handed
+    # to workers (_CHUNK words) and the small-draw path (_RAW_MAX words), with partial blocks of 16
+    from ember._generator import _BLOCK, _CHUNK, _RAW_MAX
+    for n in (2 * _BLOCK - 16, 2 * _BLOCK, 2 * _BLOCK + 21, _CHUNK - 16, _CHUNK + 7, 2 * _CHUNK + 16):
+        both(lambda m: m.randn(n))
+    for n in (_CHUNK // 2 - 16, _CHUNK // 2 + 3):
+        both(lambda m: m.randn(n, dtype=m.float64))
+        both(lambda m: m.rand(n, dtype=m.float64))
+    for n in (_RAW_MAX - 1, _RAW_MAX, _BLOCK + 1, _CHUNK + 1):
+        both(lambda m: m.rand(n))
+        both(lambda m: m.empty(n).uniform_(-0.3, 0.7))
+    both(lambda m: m.empty(_BLOCK + 3, dtype=m.float16).uniform_(-2, 5))
+    both(lambda m: m.empty(_BLOCK + 5, dtype=m.bfloat16).normal_(0.5, 3.0))
+    both(lambda m: m.empty(_BLOCK + 5, dtype=m.float64).uniform_(-3.7, 11.3))
+    both(lambda m: m.empty(_BLOCK + 17, dtype=m.float64).normal_(0.5, 2.0))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_uniform_streams_in_stretches(threads):
+    old = ember.get_num_threads()
+    ember.set_num_threads(threads)
+    try:
+        both(lambda m: m.empty(600011).uniform_(-1.5, 0.25))
+        both(lambda m: m.empty(300007, dtype=m.float64).uniform_(2.0, 3.0))
+    finally:
+        ember.set_num_threads(old)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_uniform_inexact_sums_and_values_at_the_upper_bound(dtype):
+    # bounds whose float64 sums are not always exact take the tie-resolving path; bounds one float apart
+    # round about half the samples up to the upper bound, which become the lower bound
+    from ember._generator import _sum_is_exact
+    for lo, hi in ((1e-30, 1.0), (-1e-20, 3.0), (-1e-10, 7.0), (1000.0, 1000.001)):
+        lo32, hi32 = np.float32(lo), np.float32(hi)
+        assert not _sum_is_exact(float(hi32 - lo32), float(lo32))
+        both(lambda m: m.empty(5000, dtype=getattr(m, dtype)).uniform_(lo, hi))
+    both(lambda m: m.empty(3000, dtype=getattr(m, dtype)).uniform_(1.0, 1.0000001))
+    both(lambda m: m.empty(3000, dtype=getattr(m, dtype)).uniform_(-1.0000001, -1.0))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_small_normals_with_mean_and_std(dtype):
+    # fewer than 16 elements: one double Box-Muller pair per two elements (the cached one included)
+    for n in (1, 2, 3, 9, 15):
+        for mean, std in ((0.0, 0.5), (1.25, 1.0), (-2.0, 3.0), (0.0, 0.0)):
+            both(lambda m: [m.empty(n, dtype=getattr(m, dtype)).normal_(mean, std),
+                            m.empty(n, dtype=getattr(m, dtype)).normal_(mean, std)])
+    for mean, std in ((0.0, 0.01), (0.0, 1e-40), (3.0, 0.0)):
+        both(lambda m: m.empty(40, dtype=getattr(m, dtype)).normal_(mean, std))
+
+
+def test_in_place_samples_into_views_and_version_counters():
+    # contiguous views are written straight into their base; strided ones through their iteration order
+    def fill(m):
+        t = m.zeros(40, 100)
+        t[3:7].normal_()
+        t[10:12].uniform_(-1, 2)
+        t[20].normal_(0.0, 0.01)
+        t[30:33, 10:90].normal_()
+        t[34:36].t().uniform_()
+        return t
+    both(fill)
+    for m in (ember, torch):
+        w = m.ones(20)
+        x = m.ones(20, requires_grad=True)
+        y = (x * w).sum()
+        w.normal_()
+        with pytest.raises(RuntimeError):
+            y.backward()
+
+
 def test_large_streams():
     both(lambda m: m.randn(100003))
     both(lambda m: m.randn(50001, dtype=m.float64))
@@ -634,17 +707,18 @@ def test_edge_words(fn):
         same_state()
 
 
-def test_float_box_muller_over_a_grid_of_uniforms():
+@pytest.mark.parametrize("mean, std, step", [(0.0, 1.0, 1), (0.0, 0.01, 7), (0.5, 2.0, 7)])
+def test_float_box_muller_over_a_grid_of_uniforms(mean, std, step):
     # float32 normal_ on blocks of 16 replays torch's AVX2 kernel: feed both a spread of all possible 24-bit
     # uniforms in the radius and angle slots (the full 2**24 x 2 sweep was checked offline)
     rng = np.random.default_rng(5)
     ks = np.arange(0, 1 << 24, 61, dtype=np.uint32)
     ks = ks[: ks.size // 304 * 304].reshape(-1, 38, 8)
-    for i in range(ks.shape[0]):
+    for i in range(0, ks.shape[0], step):
         words = np.empty((38, 2, 8), np.uint32)
         words[:, 0] = ks[i] | (rng.integers(0, 256, (38, 8), dtype=np.uint32) << 24)
         words[:, 1] = ks[-1 - i] | (rng.integers(0, 256, (38, 8), dtype=np.uint32) << 24)
         st = _state_for(words.reshape(-1))
         torch.set_rng_state(torch.from_numpy(st))
         ember.set_rng_state(ember.tensor(st))
-        same(ember.randn(608), torch.randn(608))
+        same(ember.empty(608).normal_(mean, std), torch.empty(608).normal_(mean, std))

@@ -60,16 +60,17 @@ def _np_matmul(a, b):
     return np.matmul(a, b)
 
 
-def _np_dot(a, b):
-    if a.dtype in _LOWP:
-        return np.asarray(np.dot(a.astype(_F32), b.astype(_F32))).astype(a.dtype)
-    return np.dot(a, b)
+def _lowp_in_f32(fn):
+    """``fn(a, b)`` (a reduction to a scalar) with float16/bfloat16 operands accumulated in float32."""
+    def run(a, b):
+        if a.dtype in _LOWP:
+            return np.asarray(fn(a.astype(_F32), b.astype(_F32))).astype(a.dtype)
+        return fn(a, b)
+    return run
 
 
-def _np_vdot(a, b):
-    if a.dtype in _LOWP:
-        return np.asarray(np.vdot(a.astype(_F32), b.astype(_F32))).astype(a.dtype)
-    return np.vdot(a, b)
+_np_dot = _lowp_in_f32(np.dot)
+_np_vdot = _lowp_in_f32(np.vdot)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -212,28 +213,28 @@ def _check_dot(a, b):
                            f"number of elements, but got {na} and {nb} elements respectively")
 
 
+def _vector_product(prim, fn, input, other, other_name, out):
+    """``dot``/``vdot`` after torch's checks (``other_name``: the second argument's name in ``fn``'s signature)."""
+    _need_tensor(input, fn, "input", 1)
+    _need_tensor(other, fn, other_name, 2)
+    _check_dot(input, other)
+    _no_bool(input, fn)
+    r = apply(prim, (input, other))
+    return r if out is None else write_out(r, out)
+
+
 def dot(input, tensor, *, out=None):
     """``torch.dot``: inner product of two 1-D tensors of the same dtype (no conjugation)."""
     if _amp.active:
         return _amp.run("dot", dot, input, tensor, out=out)
-    _need_tensor(input, "dot", "input", 1)
-    _need_tensor(tensor, "dot", "tensor", 2)
-    _check_dot(input, tensor)
-    _no_bool(input, "dot")
-    r = apply(DOT, (input, tensor))
-    return r if out is None else write_out(r, out)
+    return _vector_product(DOT, "dot", input, tensor, "tensor", out)
 
 
 def vdot(input, other, *, out=None):
     """``torch.vdot``: ``sum(conj(input) * other)`` over 1-D tensors."""
     if _amp.active:
         return _amp.run("vdot", vdot, input, other, out=out)
-    _need_tensor(input, "vdot", "input", 1)
-    _need_tensor(other, "vdot", "other", 2)
-    _check_dot(input, other)
-    _no_bool(input, "vdot")
-    r = apply(VDOT, (input, other))
-    return r if out is None else write_out(r, out)
+    return _vector_product(VDOT, "vdot", input, other, "other", out)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -321,9 +322,7 @@ def _nd_node_name(t1, t2):
         if d2 > d1 and d1 == 2:
             # torch computes (b^T folded @ a^T)^T and makes it contiguous
             n, p = t1.shape[0], t2.shape[-1]
-            size = 1
-            for s in t2.shape[:-2]:
-                size *= s
+            size = _prod(t2.shape[:-2])
             return "TransposeBackward0" if n == 1 or p == 1 or size * n * p == 0 else "CloneBackward0"
         return "UnsafeViewBackward0"
     if d1 == 3 and d2 == 3 and t1.shape[0] != t2.shape[0]:
@@ -376,9 +375,7 @@ def _check_nd(input, other):
             bt, st = other, input
         else:
             big, small, bt, st = a.shape, b.shape, input, other
-        rows = 1
-        for s in big[:-1]:
-            rows *= s
+        rows = _prod(big[:-1])
         if len(small) == 2:
             if big[-1] != small[0]:
                 _mm_shape_error((rows, big[-1]), small)
@@ -393,9 +390,7 @@ def _check_nd(input, other):
             _no_bool(bt, "addmv_impl_cpu")
         return
     batch = _broadcast_batch(a.shape[:-2], b.shape[:-2] if d2 > 1 else ())
-    nb = 1
-    for s in batch:
-        nb *= s
+    nb = _prod(batch)
     m1 = a.shape[-1]
     m2 = b.shape[-2] if d2 > 1 else b.shape[0]
     if m1 != m2:
@@ -521,49 +516,24 @@ def _scale(g, s):
     return g * (s.conjugate() if isinstance(s, complex) else s)
 
 
-def _addmm_grad(ctx, g):
-    inp, x, y = ctx.saved
-    beta, alpha, _ = ctx.args
-    gi = _scale(g, beta) if _needs(ctx, 0) else None
-    gx = _scale(mm(g, y.mH), alpha) if _needs(ctx, 1) else None
-    gy = _scale(mm(x.mH, g), alpha) if _needs(ctx, 2) else None
-    return gi, gx, gy
+def _add_product_grad(grad_x, grad_y):
+    """Backward of ``beta * input + alpha * product(x, y)`` given the product's vector-Jacobian products
+    ``grad_x(g, x, y)`` and ``grad_y(g, x, y)``."""
+    def grad(ctx, g):
+        inp, x, y = ctx.saved
+        beta, alpha, _ = ctx.args
+        gi = _scale(g, beta) if _needs(ctx, 0) else None
+        gx = _scale(grad_x(g, x, y), alpha) if _needs(ctx, 1) else None
+        gy = _scale(grad_y(g, x, y), alpha) if _needs(ctx, 2) else None
+        return gi, gx, gy
+    return grad
 
 
-def _baddbmm_grad(ctx, g):
-    inp, x, y = ctx.saved
-    beta, alpha, _ = ctx.args
-    gi = _scale(g, beta) if _needs(ctx, 0) else None
-    gx = _scale(bmm(g, y.mH), alpha) if _needs(ctx, 1) else None
-    gy = _scale(bmm(x.mH, g), alpha) if _needs(ctx, 2) else None
-    return gi, gx, gy
-
-
-def _addbmm_grad(ctx, g):
-    inp, x, y = ctx.saved
-    beta, alpha, _ = ctx.args
-    gi = _scale(g, beta) if _needs(ctx, 0) else None
-    gx = _scale(matmul(g, y.mH), alpha) if _needs(ctx, 1) else None
-    gy = _scale(matmul(x.mH, g), alpha) if _needs(ctx, 2) else None
-    return gi, gx, gy
-
-
-def _addmv_grad(ctx, g):
-    inp, a, v = ctx.saved
-    beta, alpha, _ = ctx.args
-    gi = _scale(g, beta) if _needs(ctx, 0) else None
-    ga = _scale(g.unsqueeze(-1) * v.conj(), alpha) if _needs(ctx, 1) else None
-    gv = _scale(mv(a.mH, g), alpha) if _needs(ctx, 2) else None
-    return gi, ga, gv
-
-
-def _addr_grad(ctx, g):
-    inp, x, y = ctx.saved
-    beta, alpha, _ = ctx.args
-    gi = _scale(g, beta) if _needs(ctx, 0) else None
-    gx = _scale(mv(g, y.conj()), alpha) if _needs(ctx, 1) else None
-    gy = _scale(mv(g.mT, x.conj()), alpha) if _needs(ctx, 2) else None
-    return gi, gx, gy
+_addmm_grad = _add_product_grad(lambda g, x, y: mm(g, y.mH), lambda g, x, y: mm(x.mH, g))
+_baddbmm_grad = _add_product_grad(lambda g, x, y: bmm(g, y.mH), lambda g, x, y: bmm(x.mH, g))
+_addbmm_grad = _add_product_grad(lambda g, x, y: matmul(g, y.mH), lambda g, x, y: matmul(x.mH, g))
+_addmv_grad = _add_product_grad(lambda g, a, v: g.unsqueeze(-1) * v.conj(), lambda g, a, v: mv(a.mH, g))
+_addr_grad = _add_product_grad(lambda g, x, y: mv(g, y.conj()), lambda g, x, y: mv(g.mT, x.conj()))
 
 
 ADDMM = Primitive("AddmmBackward0", _addmm_fwd, _addmm_grad, save_inputs=True)
@@ -573,12 +543,23 @@ ADDMV = Primitive("AddmvBackward0", _addmm_fwd, _addmv_grad, save_inputs=True)
 ADDR = Primitive("AddrBackward0", _addr_fwd, _addr_grad, save_inputs=True)
 
 
+def _need_tensors(fn, **args):
+    """torch's TypeError for the first argument (in call order) that is not a Tensor."""
+    for pos, (name, x) in enumerate(args.items(), 1):
+        _need_tensor(x, fn, name, pos)
+
+
+def _add_product(prim, tensors, dt, beta, alpha, shape, out, *cast):
+    """``prim`` on ``(input, x, y)`` with ``beta``/``alpha`` converted as torch's Scalar is; ``out=`` written."""
+    r = apply(prim, tensors, (_scalar_for(dt, beta), _scalar_for(dt, alpha), shape), *cast)
+    return r if out is None else write_out(r, out)
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (mat1 @ mat2)``; ``beta=0`` ignores ``input`` (NaNs included)."""
     if _amp.active:
         return _amp.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha, out=out)
-    for i, (x, n) in enumerate(((input, "input"), (mat1, "mat1"), (mat2, "mat2"))):
-        _need_tensor(x, "addmm", n, i + 1)
+    _need_tensors("addmm", input=input, mat1=mat1, mat2=mat2)
     a, b = mat1._data, mat2._data
     if input._data.dtype != b.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(input)} and {_sname(mat2)}")
@@ -592,31 +573,23 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         _mm_shape_error(a.shape, b.shape)
     _check_expand(input._data.shape, (a.shape[0], b.shape[1]))
     _no_bool(mat1, "addmm_impl_cpu_")
-    dt = a.dtype
-    shape = (a.shape[0], b.shape[1])
-    r = apply(ADDMM, (input, mat1, mat2), (_scalar_for(dt, beta), _scalar_for(dt, alpha), shape))
-    return r if out is None else write_out(r, out)
+    return _add_product(ADDMM, (input, mat1, mat2), a.dtype, beta, alpha, (a.shape[0], b.shape[1]), out)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (mat @ vec)``."""
     if _amp.active:
         return _amp.run("addmv", addmv, input, mat, vec, beta=beta, alpha=alpha, out=out)
-    for i, (x, n) in enumerate(((input, "input"), (mat, "mat"), (vec, "vec"))):
-        _need_tensor(x, "addmv", n, i + 1)
+    _need_tensors("addmv", input=input, mat=mat, vec=vec)
     _check_mv(mat, vec, input)
-    dt = mat._data.dtype
-    shape = mat._data.shape[:1]
-    r = apply(ADDMV, (input, mat, vec), (_scalar_for(dt, beta), _scalar_for(dt, alpha), shape))
-    return r if out is None else write_out(r, out)
+    return _add_product(ADDMV, (input, mat, vec), mat._data.dtype, beta, alpha, mat._data.shape[:1], out)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * bmm(batch1, batch2)``."""
     if _amp.active:
         return _amp.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha, out=out)
-    for i, (x, n) in enumerate(((input, "input"), (batch1, "batch1"), (batch2, "batch2"))):
-        _need_tensor(x, "baddbmm", n, i + 1)
+    _need_tensors("baddbmm", input=input, batch1=batch1, batch2=batch2)
     _check_bmm(batch1, batch2)
     if not (input._data.dtype == batch1._data.dtype == batch2._data.dtype):
         raise RuntimeError(f"Input dtypes must be the same, got: input {_cpp_short(input)}, batch1: "
@@ -624,10 +597,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     sa, sb = batch1._data.shape, batch2._data.shape
     _check_expand(input._data.shape, (sa[0], sa[1], sb[2]))
     _no_bool(batch1, "bmm")
-    dt = batch1._data.dtype
-    shape = (sa[0], sa[1], sb[2])
-    r = apply(BADDBMM, (input, batch1, batch2), (_scalar_for(dt, beta), _scalar_for(dt, alpha), shape))
-    return r if out is None else write_out(r, out)
+    return _add_product(BADDBMM, (input, batch1, batch2), batch1._data.dtype, beta, alpha, (sa[0], sa[1], sb[2]),
+                        out)
 
 
 def _cpp_short(t):
@@ -638,8 +609,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])`` (computed as one gemm)."""
     if _amp.active:
         return _amp.run("addbmm", addbmm, input, batch1, batch2, beta=beta, alpha=alpha, out=out)
-    for i, (x, n) in enumerate(((input, "input"), (batch1, "batch1"), (batch2, "batch2"))):
-        _need_tensor(x, "addbmm", n, i + 1)
+    _need_tensors("addbmm", input=input, batch1=batch1, batch2=batch2)
     _check_bmm(batch1, batch2)
     _check_scalar_type(batch1, batch2)
     if input._data.dtype != batch2._data.dtype:
@@ -647,18 +617,14 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     sa, sb = batch1._data.shape, batch2._data.shape
     _check_expand(input._data.shape, (sa[1], sb[2]))
     _no_bool(batch1, "addbmm")
-    dt = batch1._data.dtype
-    shape = (sa[1], sb[2])
-    r = apply(ADDBMM, (input, batch1, batch2), (_scalar_for(dt, beta), _scalar_for(dt, alpha), shape))
-    return r if out is None else write_out(r, out)
+    return _add_product(ADDBMM, (input, batch1, batch2), batch1._data.dtype, beta, alpha, (sa[1], sb[2]), out)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * outer(vec1, vec2)``, promoting dtypes; for bool, ``and``/``or``."""
     if _amp.active:
         return _amp.run("addr", addr, input, vec1, vec2, beta=beta, alpha=alpha, out=out)
-    for i, (x, n) in enumerate(((input, "input"), (vec1, "vec1"), (vec2, "vec2"))):
-        _need_tensor(x, "addr", n, i + 1)
+    _need_tensors("addr", input=input, vec1=vec1, vec2=vec2)
     for v, n in ((vec1, "vec1"), (vec2, "vec2")):
         if v._data.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {v._data.ndim}-D")
@@ -671,10 +637,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
         elif isinstance(v, bool):
             raise RuntimeError(f"Boolean {n} only supported for Boolean results.")
     _check_expand(input._data.shape, (vec1._data.shape[0], vec2._data.shape[0]))
-    npd = dt.np
     shape = (vec1._data.shape[0], vec2._data.shape[0])
-    r = apply(ADDR, (input, vec1, vec2), (_scalar_for(npd, beta), _scalar_for(npd, alpha), shape), npd)
-    return r if out is None else write_out(r, out)
+    return _add_product(ADDR, (input, vec1, vec2), dt.np, beta, alpha, shape, out, dt.np)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -747,18 +711,14 @@ def tensordot(a, b, dims=2, out=None):
                                f"has size {sy} in dim {y}")
     free_a = [d for d in range(na) if d not in da]
     free_b = [d for d in range(nb) if d not in db]
-    k = 1
-    for x, y in zip(da, db):
-        k *= max(a._data.shape[x], b._data.shape[y])
+    k = _prod(max(a._data.shape[x], b._data.shape[y]) for x, y in zip(da, db))
     sa = [a._data.shape[d] for d in free_a]
     sb = [b._data.shape[d] for d in free_b]
     if any(a._data.shape[x] != b._data.shape[y] for x, y in zip(da, db)):
         # a size-1 contracted dim broadcasts against the other operand's (torch sums it first)
         a = a.sum([x for x, y in zip(da, db) if a._data.shape[x] == 1 and b._data.shape[y] != 1], keepdim=True)
         b = b.sum([y for x, y in zip(da, db) if b._data.shape[y] == 1 and a._data.shape[x] != 1], keepdim=True)
-        k = 1
-        for x in da:
-            k *= a._data.shape[x]
+        k = _prod(a._data.shape[x] for x in da)
     pa = a.permute(free_a + da).reshape(_prod(sa), k)
     pb = b.permute(db + free_b).reshape(k, _prod(sb))
     r = mm(pa, pb).view(sa + sb)
@@ -1222,8 +1182,6 @@ def matrix_power(input, n):
 
 def matrix_exp(input):
     return _la().matrix_exp(input)
-
-
 
 
 # ----------------------------------------------------------------------------------------------------

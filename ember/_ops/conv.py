@@ -137,7 +137,7 @@ def _conv_fwd(x, w, geo):
     g = geo.groups
     if g == 1 and int(np.prod(geo.out_size)) <= _SMALL_FWD and not _is_pointwise(geo):
         o = w.shape[0]
-        out = w.reshape(o, -1) @ _im2col_batched(x, geo)
+        out = np.matmul(w.reshape(o, -1), _im2col_batched(x, geo))
         return np.ascontiguousarray(out.reshape((o, n) + geo.out_size).swapaxes(0, 1))
     if g == 1 and all(s == 1 for s in geo.stride) and not _is_pointwise(geo):
         return _conv_fwd_shifted(x, w, geo)
@@ -218,7 +218,7 @@ def _conv_weight_grad_fwd(x, gout, geo, w_shape):
     if geo.groups == 1 and int(np.prod(geo.out_size)) <= _SMALL_WGRAD and not _is_pointwise(geo) and x.shape[0]:
         o = gout.shape[1]
         g2 = np.ascontiguousarray(gout.swapaxes(0, 1)).reshape(o, -1)
-        return (g2 @ _im2col_batched(x, geo).T).reshape(w_shape)
+        return np.matmul(g2, _im2col_batched(x, geo).T).reshape(w_shape)
     # one input channel makes the shifted path's GEMMs matrix-vector products: im2col is faster there
     if geo.groups == 1 and x.shape[1] > 1 and _unit_stride(geo) and not _is_pointwise(geo):
         return _weight_grad_shifted(x, gout, geo, w_shape)
@@ -228,7 +228,7 @@ def _conv_weight_grad_fwd(x, gout, geo, w_shape):
     cols = x.reshape(n, c, -1) if _is_pointwise(geo) else _im2col(x, geo)
     gl = gout.reshape(n, o, -1)
     if grp == 1:
-        gw = np.matmul(gl, cols.transpose(0, 2, 1)).sum(0) if n > 1 else gl[0] @ cols[0].T
+        gw = np.matmul(gl, cols.transpose(0, 2, 1)).sum(0) if n > 1 else np.matmul(gl[0], cols[0].T)
     else:
         l_ = cols.shape[-1]
         gw = np.matmul(gl.reshape(n, grp, o // grp, l_),

@@ -23,6 +23,8 @@ def _to_fwd(a, npd, xp):
 def _to_grad(ctx, g):
     shape, dt = ctx._in_meta[0]
     src_dev = ctx.args[2]
+    if g._data.dtype.kind == "c" and dt.kind != "c":
+        g = g.real  # real -> complex conversion: torch's derivative is at::real(grad)
     r = g.to(D._FROM_NP[dt])
     return (r.to(src_dev) if src_dev is not None else r,)
 

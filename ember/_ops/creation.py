@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._device import array_module, as_device
+from .._flags import default_device as _default_device, fill_uninitialized, flags as _flags
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from .._tensor import Size, Tensor, _init, _wrap
@@ -416,6 +417,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     The dtype is inferred as torch does: Python ints -> int64, floats -> the default dtype, bools -> bool,
     complex -> the default complex dtype; NumPy scalars/arrays and tensors keep theirs, all promoted together.
     """
+    device = _default_device.device if device is None else device  # torch.set_default_device
     dtype = _dtype_arg(dtype, "tensor")
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -432,6 +434,7 @@ def as_tensor(data, dtype=None, device=None):
     NumPy arrays of the requested dtype are shared; a tensor needing another dtype/device is converted with
     ``.to`` (keeping its autograd history); anything else is copied as by ``torch.tensor``.
     """
+    device = _default_device.device if device is None else device  # torch.set_default_device
     dtype = _dtype_arg(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data.to(dtype=dtype, device=device)
@@ -450,6 +453,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None):
     ``copy=True`` always copies, ``copy=False`` raises ValueError where a copy would be needed.  With
     ``requires_grad=None`` a tensor's own flag (and history) is kept; True/False set it, as torch does.
     """
+    device = _default_device.device if device is None else device  # torch.set_default_device
     dtype = _dtype_arg(dtype, "asarray")
     if isinstance(obj, Tensor):
         dev = None if device is None else as_device(device)
@@ -566,6 +570,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
 def _factory(name, fill):
     def factory(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
                 pin_memory=False, memory_format=None):
+        device = _default_device.device if device is None else device  # torch.set_default_device
         shape = _size_arg(args, size, name)
         dt = dtype if dtype is None or type(dtype) is D.dtype else _dtype_arg(dtype, name)
         if out is not None:
@@ -580,6 +585,8 @@ def _factory(name, fill):
         except ValueError:
             _check_size(shape, name)
             raise
+        if fill is np.empty and _flags.deterministic:
+            fill_uninitialized(arr)
         t = _wrap(arr)
         t._requires_grad = builtins.bool(requires_grad)
         return _pinned(t, pin_memory)
@@ -608,6 +615,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
          pin_memory=False):
     """``torch.full``: dtype inferred from ``fill_value`` (bool -> bool, int -> int64, float -> default, complex ->
     default complex); the value must fit the dtype (RuntimeError otherwise, as torch's checked conversion)."""
+    device = _default_device.device if device is None else device  # torch.set_default_device
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     shape = _size_arg((size,), None, "full")
@@ -646,6 +654,8 @@ def _like(name, value):
         arr = _empty_like(input, dt, device, memory_format)
         if value is not None:
             arr[...] = value
+        elif _flags.deterministic:
+            fill_uninitialized(arr)
         return _finish(arr, requires_grad)
     factory.__name__ = factory.__qualname__ = name
     factory.__doc__ = (f"``torch.{name}``: input's shape, dtype and device unless given; strides preserved "
@@ -736,6 +746,7 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """``torch.empty_strided``: uninitialised memory viewed with the given sizes and (element) strides."""
+    device = _default_device.device if device is None else device  # torch.set_default_device
     for v, name, pos in ((size, "size", 1), (stride, "stride", 2)):
         if not isinstance(v, (tuple, list)):
             raise TypeError(f"empty_strided(): argument '{name}' (position {pos}) must be tuple of ints, not "
@@ -754,11 +765,14 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     xp = array_module(as_device(device))
     arr = xp.lib.stride_tricks.as_strided(xp.empty(n, dt.np), shape=size,
                                           strides=tuple(s * dt.itemsize for s in stride))
+    if _flags.deterministic:
+        fill_uninitialized(arr)
     return _pinned(_finish(arr, requires_grad), pin_memory)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """``torch.eye(n, m=None)``: ones on the main diagonal of an n x m matrix."""
+    device = _default_device.device if device is None else device  # torch.set_default_device
     for name, v, pos in (("n", n, 1), ("m", m, 2)):
         if v is not None and _int_arg(v) is None:
             raise TypeError(f"eye(): argument '{name}' (position {pos}) must be int, not {type(v).__name__}")
@@ -933,6 +947,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     The length is ``ceil((end - start) / step)`` in double (exact integer arithmetic for int64), and the values
     follow torch's CPU kernel bit for bit (see ``_arange_values``).
     """
+    device = _default_device.device if device is None else device  # torch.set_default_device
     if end is None:
         start, end = 0, _number(start, "arange", "end", 1)
     start, end, step = _range_args(start, end, step, "arange")
@@ -1048,6 +1063,7 @@ def _linspace_real(start, end, steps, dt):
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``torch.linspace``: ``steps`` values from start to end inclusive, computed as torch's CPU kernel."""
+    device = _default_device.device if device is None else device  # torch.set_default_device
     start = _space_endpoint(start, "linspace", "start", 1)
     end = _space_endpoint(end, "linspace", "end", 2)
     steps = _steps_arg(steps, "linspace")
@@ -1095,6 +1111,7 @@ def _libm_pow(base, exps):
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """``torch.logspace``: ``base ** linspace(start, end, steps)`` with torch's kernel (exponents in double)."""
+    device = _default_device.device if device is None else device  # torch.set_default_device
     start = _space_endpoint(start, "logspace", "start", 1)
     end = _space_endpoint(end, "logspace", "end", 2)
     steps = _steps_arg(steps, "logspace")

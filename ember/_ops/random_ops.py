@@ -15,6 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._device import as_device, array_module, device_of_array
 from .._errors import scalar_type_name
+from .._flags import default_device as _default_device
 from .._generator import Generator
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap
@@ -31,6 +32,7 @@ default_generator.seed()
 _cuda_generators = {}
 
 _HALF = (D.float16.np, D.bfloat16.np)
+_BF16 = D.bfloat16.np
 _CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
               "int32": "int", "int64": "long int", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
               "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
@@ -124,6 +126,8 @@ def _to_device_of(host, arr):
 
 def _cast_double(vals, npd):
     """``static_cast<scalar_t>(double)``: half and bfloat16 convert through float, as c10's types do."""
+    if npd.kind == "f" and npd.itemsize >= 4:
+        return vals.astype(npd, copy=False)
     if npd in _HALF:
         return vals.astype(np.float32).astype(npd)
     with np.errstate(invalid="ignore"):     # an infinite geometric sample in an integer tensor
@@ -233,11 +237,15 @@ def _gen_of(self, generator):
 # ----------------------------------------------------------------------------------------------------
 # Tensor.uniform_ / normal_ / random_ / exponential_ / geometric_ / cauchy_ / log_normal_ / bernoulli_
 
+_BOUNDS = {D.bfloat16.np: (-3.3895313892515355e38, 3.3895313892515355e38)}
+
+
 def _float_bounds(npd):
-    if npd == D.bfloat16.np:
-        return -3.3895313892515355e38, 3.3895313892515355e38
-    fi = np.finfo(npd)
-    return float(fi.min), float(fi.max)
+    b = _BOUNDS.get(npd)
+    if b is None:
+        fi = np.finfo(npd)
+        b = _BOUNDS[npd] = (float(fi.min), float(fi.max))
+    return b
 
 
 def uniform_(self, from_=0, to=1, *, generator=None, **kwargs):
@@ -254,11 +262,10 @@ def _uniform(self, from_, to, generator, replace=False):
         _not_implemented("check_uniform_bounds", self)
     lo, hi = float(from_), float(to)
     mn, mx = _float_bounds(npd)
-    name = _CPP_NAMES[npd.name] if npd.name in _CPP_NAMES else str(npd)
     if not mn <= lo <= mx:
-        raise RuntimeError(f"from is out of bounds for {name}")
+        raise RuntimeError(f"from is out of bounds for {_CPP_NAMES.get(npd.name, str(npd))}")
     if not mn <= hi <= mx:
-        raise RuntimeError(f"to is out of bounds for {name}")
+        raise RuntimeError(f"to is out of bounds for {_CPP_NAMES.get(npd.name, str(npd))}")
     if lo > hi:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(from_)} > "
                            f"to={_num(to)}")
@@ -566,11 +573,24 @@ def _sampled(t, fill):
     return t
 
 
-def _factory(name, sampler):
+def _factory(name, sampler, fill):
     def factory(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
                 pin_memory=False, **kwargs):
+        device = _default_device.device if device is None else device  # torch.set_default_device
         shape = _size_arg(size, kwargs, name)
         _no_extra(kwargs, name)
+        if out is None:
+            dev = as_device(device)
+            npd = _np_dtype(dtype, D.get_default_dtype())
+            if dev.type == "cpu" and (npd.kind == "f" or npd == _BF16):
+                # a new contiguous host tensor of a real float dtype: sample straight into its array
+                a = np.empty(shape, npd)
+                if a.size:
+                    fill(_generator_for(generator, dev), npd, a.reshape(-1))
+                t = _wrap(a)
+                if requires_grad:
+                    t.requires_grad_(True)
+                return t
         dev = as_device(device) if out is None else out.device
         npd = _np_dtype(dtype, D.get_default_dtype()) if out is None else out._data.dtype
         t = _new(shape, npd, dev, out)
@@ -582,8 +602,17 @@ def _factory(name, sampler):
     return factory
 
 
-rand = _factory("rand", lambda t, g, fresh: _uniform(t, 0, 1, g, replace=fresh))
-randn = _factory("randn", lambda t, g, fresh: _normal(t, 0, 1, g, replace=fresh))
+def _standard_normal_into(g, npd, flat):
+    n = flat.size
+    if n >= 16:
+        g.normal_fill(n, npd, 0.0, 1.0, flat)
+    else:
+        flat[...] = _cast_double(g.normal_serial(n, 0.0, 1.0), npd)
+
+
+rand = _factory("rand", lambda t, g, fresh: _uniform(t, 0, 1, g, replace=fresh),
+                lambda g, npd, flat: g.uniform(flat.size, npd, 0.0, 1.0, flat))
+randn = _factory("randn", lambda t, g, fresh: _normal(t, 0, 1, g, replace=fresh), _standard_normal_into)
 rand.__doc__ = "``torch.rand``: uniform floats in [0, 1), torch's stream (``uniform_``)."
 randn.__doc__ = "``torch.randn``: standard normal floats, torch's stream (``normal_``)."
 
@@ -646,6 +675,7 @@ def _random_ints(t, low, high, generator, requires_grad):
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
             pin_memory=False, **kwargs):
     """``torch.randint(low=0, high, size)``: int64 by default; ``random_(low, high)`` on a new tensor."""
+    device = _default_device.device if device is None else device  # torch.set_default_device
     low, high, size = _randint_args(args, kwargs, "randint", True)
     _no_extra(kwargs, "randint")
     shape = _size_arg((tuple(size),), {}, "randint")
@@ -665,6 +695,7 @@ def randint_like(input, *args, generator=None, dtype=None, layout=None, device=N
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     """``torch.randperm(n)``: torch's in-place shuffle of 0..n-1 (``Generator.randperm``)."""
+    device = _default_device.device if device is None else device  # torch.set_default_device
     n = operator.index(n)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")

@@ -233,7 +233,10 @@ _CPU_POLICY = _table(
                  "multi_margin_loss ctc_loss kl_div multilabel_margin_loss binary_cross_entropy_with_logits "
                  "linalg_cond linalg_matrix_rank linalg_solve linalg_cholesky linalg_cholesky_ex linalg_svdvals "
                  "linalg_svd linalg_eigvals linalg_eigvalsh linalg_eig linalg_eigh linalg_inv linalg_inv_ex "
-                 "linalg_qr linalg_lstsq"),
+                 "cholesky_inverse cholesky_solve lu_solve orgqr ormqr geqrf _lu_with_info triangular_solve "
+                 "linalg_householder_product linalg_tensorinv linalg_tensorsolve "
+                 "linalg_qr linalg_lstsq fft_fft fft_ifft fft_fft2 fft_ifft2 fft_fftn fft_ifftn fft_rfft fft_irfft "
+                 "fft_rfft2 fft_irfft2 fft_rfftn fft_irfftn fft_hfft fft_ihfft stft"),
     promote=(_promote, "stack cat index_copy"),
     pad=(_cpu_pad, "pad"),
     lstm=(_cpu_lstm, "lstm"),

@@ -370,6 +370,8 @@ def _validate(node, grads, meta):
                                    f"{list(a.shape)} but expected shape compatible with {list(shape)}")
             g = g.sum_to_size(shape)
         if g._data.dtype != dt:
+            if g._data.dtype.kind == "c" and dt.kind != "c":
+                g = g.real  # a real input of a complex op: torch's handle_r_to_c keeps the real part
             g = g.to(_dtype_of(dt))
         if g is not grads[i]:
             if out is None:

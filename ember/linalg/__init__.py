@@ -25,7 +25,8 @@ from ..return_types import ReturnType
 __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "det", "slogdet", "solve",
            "solve_ex", "svd", "svdvals", "qr", "eigh", "eigvalsh", "eig", "eigvals", "cholesky", "cholesky_ex",
            "pinv", "lstsq", "matrix_rank", "matrix_power", "cross", "vecdot", "multi_dot", "cond", "matrix_exp",
-           "solve_triangular", "matmul", "diagonal"]
+           "solve_triangular", "matmul", "diagonal", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "ldl_factor",
+           "ldl_factor_ex", "ldl_solve", "householder_product", "tensorinv", "tensorsolve", "vander"]
 
 
 class LinAlgError(RuntimeError):
@@ -1503,3 +1504,10 @@ def _torch_qr(input, some=True, *, out=None):
         write_out(R, out[1])
         Q, R = out
     return ReturnType("qr", Q, R, names=("Q", "R"))
+
+
+# the rest of torch.linalg (these modules use the helpers above, hence imported last)
+from ._lu import lu, lu_factor, lu_factor_ex, lu_solve  # noqa: E402
+from ._ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: E402
+from ._householder import householder_product  # noqa: E402
+from ._tensorops import tensorinv, tensorsolve, vander  # noqa: E402

@@ -263,8 +263,11 @@ def _leaky_fwd(a, slope):
     return np.where(a > 0, a, a * a.dtype.type(slope))
 
 
-_LEAKY_RELU = Primitive("LeakyReluBackward0", _opmath(_leaky_fwd),
-                        lambda c, g: (g.where(_x(c) > 0, g * c.args[0]),), save_inputs=True)
+def _leaky_grad(c, g):
+    return (g.where(_x(c) > 0, g * c.args[0]),)
+
+
+_LEAKY_RELU = Primitive("LeakyReluBackward0", _opmath(_leaky_fwd), _leaky_grad, save_inputs=True)
 
 
 def _threshold(input, threshold, value):
@@ -534,16 +537,17 @@ def hardswish(input, inplace=False):
 
 # ---- shrinkage
 
-def _shrink_mask(x, lambd):
-    return (x >= -lambd) & (x <= lambd)
+def _shrink_grad(c, g):
+    x, lambd = _x(c), c.args[0]
+    return (g.where(~((x >= -lambd) & (x <= lambd)), 0.0),)
 
 
 _HARDSHRINK = Primitive("HardshrinkBackward0",
                         _opmath(lambda a, l: np.where((a >= -l) & (a <= l), a.dtype.type(0), a)),
-                        lambda c, g: (g.where(~_shrink_mask(_x(c), c.args[0]), 0.0),), save_inputs=True)
+                        _shrink_grad, save_inputs=True)
 _SOFTSHRINK = Primitive("SoftshrinkBackward0",
                         _opmath(lambda a, l: np.where(a > l, a - l, np.where(a < -l, a + l, a.dtype.type(0)))),
-                        lambda c, g: (g.where(~_shrink_mask(_x(c), c.args[0]), 0.0),), save_inputs=True)
+                        _shrink_grad, save_inputs=True)
 
 
 def hardshrink(input, lambd=0.5):
@@ -618,8 +622,7 @@ def prelu(input, weight):
     return apply(_PRELU, (input, w))
 
 
-_RRELU_EVAL = Primitive("RreluWithNoiseBackward0", _opmath(_leaky_fwd),
-                        lambda c, g: (g.where(_x(c) > 0, g * c.args[0]),), save_inputs=True)
+_RRELU_EVAL = Primitive("RreluWithNoiseBackward0", _opmath(_leaky_fwd), _leaky_grad, save_inputs=True)
 # training: the forward's result and noise come precomputed in args; torch's derivative is g * noise, or
 # the eval-mode slope when upper - lower <= 1e-6
 _RRELU_TRAIN = Primitive("RreluWithNoiseBackward0", lambda a, out, noise: out,
@@ -828,6 +831,25 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     return _dropout_impl(input, p, training, True, True, inplace)
 
 
+def _channel_dropout(input, p, training, inplace, batched):
+    """Feature dropout of a batched input, or of an unbatched one viewed with a batch dim of 1."""
+    if batched:
+        return _dropout_impl(input, p, training, True, False, inplace)
+    input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    result = _dropout_impl(input, p, training, True, False, inplace)
+    return result.squeeze_(0) if inplace else result.squeeze(0)
+
+
+def _warn_channel_dropout_rank(nd, inp_dim):
+    """torch's warning for a ``dropout{nd}d`` input that is neither (N, C, *spatial) nor (C, *spatial)."""
+    if inp_dim not in (nd + 1, nd + 2):
+        warnings.warn(f"dropout{nd}d: Received a {inp_dim}-D input to dropout{nd}d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, please "
+                      f"use dropout instead. Note that dropout{nd}d exists to provide channel-wise dropout on inputs "
+                      f"with {nd} spatial dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                      f"{nd + 1}D or {nd + 2}D inputs).", stacklevel=3)
+
+
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) or (C, L) input."""
     _check_p(p)
@@ -836,13 +858,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {inp_dim}D input. Note that "
                            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
                            "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
-    is_batched = inp_dim == 3
-    if not is_batched:
-        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = _dropout_impl(input, p, training, True, False, inplace)
-    if not is_batched:
-        result = result.squeeze_(0) if inplace else result.squeeze(0)
-    return result
+    return _channel_dropout(input, p, training, inplace, batched=inp_dim == 3)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
@@ -850,12 +866,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     torch's warning)."""
     _check_p(p)
     inp_dim = input.dim()
-    if inp_dim not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {inp_dim}-D input to dropout2d, which is deprecated and will result in "
-                      "an error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
-                      "inputs).", stacklevel=2)
+    _warn_channel_dropout_rank(2, inp_dim)
     if inp_dim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
                       "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
@@ -869,19 +880,8 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input."""
     _check_p(p)
     inp_dim = input.dim()
-    if inp_dim not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {inp_dim}-D input to dropout3d, which is deprecated and will result in "
-                      "an error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D "
-                      "inputs).", stacklevel=2)
-    is_batched = inp_dim == 5
-    if not is_batched:
-        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = _dropout_impl(input, p, training, True, False, inplace)
-    if not is_batched:
-        result = result.squeeze_(0) if inplace else result.squeeze(0)
-    return result
+    _warn_channel_dropout_rank(3, inp_dim)
+    return _channel_dropout(input, p, training, inplace, batched=inp_dim == 5)
 
 
 # ====================================================================================================
@@ -978,36 +978,20 @@ def _torch_log_softmax(input, dim, dtype=None):
     return _softmax_impl(_LOG_SOFTMAX, input, dim, dtype, "log_softmax")
 
 
-def _torch_dropout(input, p, train):
-    return _dropout_impl(input, p, train, False, False, False)
+def _aten_dropout(name, feature, alpha, inplace_):
+    """``torch.<name>(input, p, train)``: ATen's dropout entry points (no range check on ``p``)."""
+    def aten_dropout(input, p, train):
+        return _dropout_impl(input, p, train, feature, alpha, inplace_)
+    aten_dropout.__name__ = aten_dropout.__qualname__ = name
+    return aten_dropout
 
 
-def _torch_dropout_(input, p, train):
-    return _dropout_impl(input, p, train, False, False, True)
-
-
-def _torch_feature_dropout(input, p, train):
-    return _dropout_impl(input, p, train, True, False, False)
-
-
-def _torch_feature_dropout_(input, p, train):
-    return _dropout_impl(input, p, train, True, False, True)
-
-
-def _torch_alpha_dropout(input, p, train):
-    return _dropout_impl(input, p, train, False, True, False)
-
-
-def _torch_alpha_dropout_(input, p, train):
-    return _dropout_impl(input, p, train, False, True, True)
-
-
-def _torch_feature_alpha_dropout(input, p, train):
-    return _dropout_impl(input, p, train, True, True, False)
-
-
-def _torch_feature_alpha_dropout_(input, p, train):
-    return _dropout_impl(input, p, train, True, True, True)
+_ATEN_DROPOUTS = {
+    name + suffix: _aten_dropout(name + suffix, feature, alpha, suffix == "_")
+    for name, feature, alpha in (("dropout", False, False), ("feature_dropout", True, False),
+                                 ("alpha_dropout", False, True), ("feature_alpha_dropout", True, True))
+    for suffix in ("", "_")
+}
 
 
 def _torch_threshold(input, threshold, value):
@@ -1023,11 +1007,7 @@ TORCH_FUNCTIONS = {
     "relu": _relu, "relu_": relu_, "selu": _selu, "selu_": selu_, "celu": _celu, "celu_": celu_,
     "rrelu": _torch_rrelu, "rrelu_": rrelu_, "prelu": prelu, "hardshrink": hardshrink,
     "threshold": _torch_threshold, "threshold_": threshold_, "softmax": _torch_softmax,
-    "log_softmax": _torch_log_softmax, "dropout": _torch_dropout, "dropout_": _torch_dropout_,
-    "feature_dropout": _torch_feature_dropout, "feature_dropout_": _torch_feature_dropout_,
-    "alpha_dropout": _torch_alpha_dropout, "alpha_dropout_": _torch_alpha_dropout_,
-    "feature_alpha_dropout": _torch_feature_alpha_dropout,
-    "feature_alpha_dropout_": _torch_feature_alpha_dropout_, "bilinear": bilinear,
+    "log_softmax": _torch_log_softmax, "bilinear": bilinear, **_ATEN_DROPOUTS,
 }
 
 for _name, _fn in TORCH_FUNCTIONS.items():
@@ -1092,10 +1072,16 @@ def _single_arg(v, name, fname):
     return int(v)
 
 
+def _single_stride(stride, k, fname):
+    """A 1-D pooling stride as an int: the kernel size ``k`` when omitted (None or an empty sequence)."""
+    if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):
+        return k
+    return _single_arg(stride, "stride", fname)
+
+
 def _check_pool1d(input, fname, kernel_size, stride, padding, dilation):
     k = _single_arg(kernel_size, "kernel_size", fname)
-    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else \
-        _single_arg(stride, "stride", fname)
+    s = _single_stride(stride, k, fname)
     p = _single_arg(padding, "padding", fname)
     d = _single_arg(dilation, "dilation", fname)
     if input.dim() not in (2, 3):
@@ -1157,8 +1143,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
                            "'self' (while checking arguments for avg_pool1d)")
     k = _single_arg(kernel_size, "kernel_size", "avg_pool1d")
-    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else \
-        _single_arg(stride, "stride", "avg_pool1d")
+    s = _single_stride(stride, k, "avg_pool1d")
     p = _single_arg(padding, "padding", "avg_pool1d")
     if s == 0:
         raise RuntimeError("stride should not be zero")
@@ -1269,11 +1254,16 @@ def _unpool_tuple(v, n):
     return (v,) * n if isinstance(v, int) else tuple(v) * n if len(v) == 1 else tuple(v)
 
 
-def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
+def _unpool_args(nd, input, kernel_size, stride, padding, output_size):
+    """Kernel size, stride and padding as ``nd``-tuples, and the checked output size."""
     k = _unpool_tuple(kernel_size, nd)
     s = _unpool_tuple(stride, nd) if stride is not None else k
     p = _unpool_tuple(padding, nd)
-    out = _unpool_output_size(input, k, s, p, output_size)
+    return k, s, p, _unpool_output_size(input, k, s, p, output_size)
+
+
+def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
+    k, s, p, out = _unpool_args(nd, input, kernel_size, stride, padding, output_size)
     return _pool.max_unpool(nd, input, indices, k, s, p, out)
 
 
@@ -1281,10 +1271,7 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     """``torch.nn.functional.max_unpool1d`` (the 2-D kernel over unsqueezed inputs)."""
     if _amp.active:
         return _amp.run("max_unpool2d", max_unpool1d, input, indices, kernel_size, stride, padding, output_size)
-    k = _unpool_tuple(kernel_size, 1)
-    s = _unpool_tuple(stride, 1) if stride is not None else k
-    p = _unpool_tuple(padding, 1)
-    out = _unpool_output_size(input, k, s, p, output_size)
+    k, s, p, out = _unpool_args(1, input, kernel_size, stride, padding, output_size)
     return _pool.max_unpool(2, input.unsqueeze(-1), indices.unsqueeze(-1), (k[0], 1), (s[0], 1), (p[0], 0),
                             list(out) + [1]).squeeze(-1)
 

@@ -7,6 +7,8 @@ the same seed the initial weights are bit-for-bit torch's.  All run under ``no_g
 import math
 import warnings
 
+import numpy as np
+
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
@@ -42,10 +44,8 @@ def _no_grad_trunc_normal_(tensor, mean, std, a, b, generator=None):
             lo = tensor.new_tensor(a, device="cpu").item()
             hi = tensor.new_tensor(b, device="cpu").item()
             result = tensor.normal_(mean, std, generator=generator)
-            while True:
+            while not _within(result, lo, hi):
                 mask = (result < lo) | (result > hi)
-                if not mask.any():
-                    break
                 result = where(mask, empty_like(result).normal_(mean, std, generator=generator), result)
             if tensor is not result:
                 tensor.copy_(result)
@@ -70,6 +70,15 @@ def _no_grad_trunc_normal_(tensor, mean, std, a, b, generator=None):
                         break
                 tensor.copy_(result)
         return tensor
+
+
+def _within(t, lo, hi):
+    """Whether no value of ``t`` is below ``lo`` or above ``hi`` (NaNs are neither), i.e. torch's
+    ``not ((t < lo) | (t > hi)).any()``; host float arrays are checked by their NaN-ignoring extremes."""
+    a = t._data
+    if type(a) is np.ndarray and a.dtype.kind == "f":
+        return a.size == 0 or not (np.fmin.reduce(a, axis=None) < lo or np.fmax.reduce(a, axis=None) > hi)
+    return not ((t < lo) | (t > hi)).any()
 
 
 def _no_grad_fill_(tensor, val):

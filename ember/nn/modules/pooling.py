@@ -54,6 +54,14 @@ class MaxPool3d(_MaxPoolNd):
 
 
 class _MaxUnpoolNd(Module):
+    _ntuple = None  # _single, _pair or _triple: the sizes are stored as n-tuples
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = self._ntuple(kernel_size)
+        self.stride = self._ntuple(stride if (stride is not None) else kernel_size)
+        self.padding = self._ntuple(padding)
+
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
@@ -61,11 +69,7 @@ class _MaxUnpoolNd(Module):
 class MaxUnpool1d(_MaxUnpoolNd):
     """``torch.nn.MaxUnpool1d``: ``forward(input, indices, output_size=None)``."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _single(kernel_size)
-        self.stride = _single(stride if (stride is not None) else kernel_size)
-        self.padding = _single(padding)
+    _ntuple = staticmethod(_single)
 
     def forward(self, input, indices, output_size=None):
         return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
@@ -74,11 +78,7 @@ class MaxUnpool1d(_MaxUnpoolNd):
 class MaxUnpool2d(_MaxUnpoolNd):
     """``torch.nn.MaxUnpool2d``."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _pair(kernel_size)
-        self.stride = _pair(stride if (stride is not None) else kernel_size)
-        self.padding = _pair(padding)
+    _ntuple = staticmethod(_pair)
 
     def forward(self, input, indices, output_size=None):
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
@@ -87,11 +87,7 @@ class MaxUnpool2d(_MaxUnpoolNd):
 class MaxUnpool3d(_MaxUnpoolNd):
     """``torch.nn.MaxUnpool3d``."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _triple(kernel_size)
-        self.stride = _triple(stride if (stride is not None) else kernel_size)
-        self.padding = _triple(padding)
+    _ntuple = staticmethod(_triple)
 
     def forward(self, input, indices, output_size=None):
         return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
@@ -155,6 +151,16 @@ class AvgPool3d(_AvgPool23d):
         self.__dict__.setdefault("count_include_pad", True)
 
 
+def _fractional_output(module, name, ntuple, output_size, output_ratio):
+    """Store exactly one of ``output_size`` / ``output_ratio`` as an n-tuple (the other None)."""
+    module.output_size = ntuple(output_size) if output_size is not None else None
+    module.output_ratio = ntuple(output_ratio) if output_ratio is not None else None
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output size, or a pooling ratio")
+    if output_size is not None and output_ratio is not None:
+        raise ValueError("only one of output_size and output_ratio may be specified")
+
+
 class FractionalMaxPool2d(Module):
     """``torch.nn.FractionalMaxPool2d``: pseudo-random pooling regions (drawn per call unless
     ``_random_samples`` is given); exactly one of ``output_size`` / ``output_ratio``."""
@@ -166,12 +172,7 @@ class FractionalMaxPool2d(Module):
         self.kernel_size = _pair(kernel_size)
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
-        self.output_size = _pair(output_size) if output_size is not None else None
-        self.output_ratio = _pair(output_ratio) if output_ratio is not None else None
-        if output_size is None and output_ratio is None:
-            raise ValueError("FractionalMaxPool2d requires specifying either an output size, or a pooling ratio")
-        if output_size is not None and output_ratio is not None:
-            raise ValueError("only one of output_size and output_ratio may be specified")
+        _fractional_output(self, "FractionalMaxPool2d", _pair, output_size, output_ratio)
         if self.output_ratio is not None:
             if not (0 < self.output_ratio[0] < 1 and 0 < self.output_ratio[1] < 1):
                 raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
@@ -194,12 +195,7 @@ class FractionalMaxPool3d(Module):
         self.kernel_size = _triple(kernel_size)
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
-        self.output_size = _triple(output_size) if output_size is not None else None
-        self.output_ratio = _triple(output_ratio) if output_ratio is not None else None
-        if output_size is None and output_ratio is None:
-            raise ValueError("FractionalMaxPool3d requires specifying either an output size, or a pooling ratio")
-        if output_size is not None and output_ratio is not None:
-            raise ValueError("only one of output_size and output_ratio may be specified")
+        _fractional_output(self, "FractionalMaxPool3d", _triple, output_size, output_ratio)
         if self.output_ratio is not None:
             if not all(0 < r < 1 for r in self.output_ratio):
                 raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")

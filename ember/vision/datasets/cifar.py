@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 
 from .. import _pillow
-from .utils import check_integrity, download_and_extract_archive
+from .utils import _all_intact, check_integrity, download_and_extract_archive
 from .vision import VisionDataset
 
 __all__ = ["CIFAR10", "CIFAR100"]
@@ -60,20 +60,13 @@ class CIFAR10(VisionDataset):
     def __getitem__(self, index):
         img, target = self.data[index], self.targets[index]
         img = _pillow.pil("CIFAR10").fromarray(img)
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._apply_transforms(img, target)
 
     def __len__(self):
         return len(self.data)
 
     def _check_integrity(self):
-        for filename, md5 in self.train_list + self.test_list:
-            if not check_integrity(os.path.join(self.root, self.base_folder, filename), md5):
-                return False
-        return True
+        return _all_intact(os.path.join(self.root, self.base_folder), self.train_list + self.test_list)
 
     def download(self):
         """Fetch and extract the official archive (MD5-checked) into ``root``."""

@@ -41,11 +41,7 @@ class LSUNClass(VisionDataset):
         with self.env.begin(write=False) as txn:
             imgbuf = txn.get(self.keys[index])
         img = _pillow.pil("LSUN").open(io.BytesIO(imgbuf)).convert("RGB")
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._apply_transforms(img, target)
 
     def __len__(self):
         return self.length

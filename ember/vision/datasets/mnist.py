@@ -91,11 +91,7 @@ class MNIST(VisionDataset):
     def __getitem__(self, index):
         img, target = self.data[index], int(self.targets[index])
         img = _pillow.image_fromarray(img.numpy(), mode="L")
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._apply_transforms(img, target)
 
     def __len__(self):
         return len(self.data)
@@ -315,13 +311,9 @@ class QMNIST(MNIST):
     def __getitem__(self, index):
         img, target = self.data[index], self.targets[index]
         img = _pillow.image_fromarray(img.numpy(), mode="L")
-        if self.transform is not None:
-            img = self.transform(img)
         if self.compat:
             target = int(target[0])
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._apply_transforms(img, target)
 
     def extra_repr(self):
         return f"Split: {self.what}"

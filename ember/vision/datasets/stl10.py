@@ -5,7 +5,7 @@ import os.path
 import numpy as np
 
 from .. import _pillow
-from .utils import check_integrity, download_and_extract_archive, verify_str_arg
+from .utils import _all_intact, download_and_extract_archive, verify_str_arg
 from .vision import VisionDataset
 
 __all__ = ["STL10"]
@@ -71,11 +71,7 @@ class STL10(VisionDataset):
         else:
             img, target = self.data[index], None
         img = _pillow.pil("STL10").fromarray(np.transpose(img, (1, 2, 0)))
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._apply_transforms(img, target)
 
     def __len__(self):
         return self.data.shape[0]
@@ -92,10 +88,7 @@ class STL10(VisionDataset):
         return images, labels
 
     def _check_integrity(self):
-        for filename, md5 in self.train_list + self.test_list:
-            if not check_integrity(os.path.join(self.root, self.base_folder, filename), md5):
-                return False
-        return True
+        return _all_intact(os.path.join(self.root, self.base_folder), self.train_list + self.test_list)
 
     def download(self):
         """Fetch and extract the official archive (MD5-checked) into ``root``."""

@@ -54,6 +54,11 @@ def check_integrity(fpath, md5=None):
     return check_md5(fpath, md5)
 
 
+def _all_intact(folder, files):
+    """True when every ``[filename, md5]`` of ``files`` is in ``folder`` with that MD5 (stops at the first miss)."""
+    return all(check_integrity(os.path.join(folder, filename), md5) for filename, md5 in files)
+
+
 def _get_redirect_url(url, max_hops=3):
     initial_url = url
     headers = {"Method": "HEAD", "User-Agent": USER_AGENT}

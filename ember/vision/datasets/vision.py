@@ -6,6 +6,21 @@ from ...utils import data
 __all__ = ["VisionDataset", "StandardTransform"]
 
 
+def _apply_transforms(self, input, target):
+    """``(transform(input), target_transform(target))`` with ``self``'s callables as they are now, skipping a
+    None one: StandardTransform's call, and what every data set's ``__getitem__`` ends with."""
+    if self.transform is not None:
+        input = self.transform(input)
+    if self.target_transform is not None:
+        target = self.target_transform(target)
+    return input, target
+
+
+def _format_transform_repr(self, transform, head):
+    lines = transform.__repr__().splitlines()
+    return [f"{head}{lines[0]}"] + ["{}{}".format(" " * len(head), line) for line in lines[1:]]
+
+
 class VisionDataset(data.Dataset):
     """A data set rooted at ``root`` with either a joint ``transforms(input, target)`` or separate ``transform``
     / ``target_transform`` callables (not both)."""
@@ -43,9 +58,8 @@ class VisionDataset(data.Dataset):
         lines = [head] + [" " * self._repr_indent + line for line in body]
         return "\n".join(lines)
 
-    def _format_transform_repr(self, transform, head):
-        lines = transform.__repr__().splitlines()
-        return [f"{head}{lines[0]}"] + ["{}{}".format(" " * len(head), line) for line in lines[1:]]
+    _format_transform_repr = _format_transform_repr
+    _apply_transforms = _apply_transforms
 
     def extra_repr(self):
         return ""
@@ -58,16 +72,8 @@ class StandardTransform:
         self.transform = transform
         self.target_transform = target_transform
 
-    def __call__(self, input, target):
-        if self.transform is not None:
-            input = self.transform(input)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return input, target
-
-    def _format_transform_repr(self, transform, head):
-        lines = transform.__repr__().splitlines()
-        return [f"{head}{lines[0]}"] + ["{}{}".format(" " * len(head), line) for line in lines[1:]]
+    __call__ = _apply_transforms
+    _format_transform_repr = _format_transform_repr
 
     def __repr__(self):
         body = [self.__class__.__name__]

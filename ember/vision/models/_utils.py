@@ -134,6 +134,16 @@ def _ovewrite_named_param(kwargs, param, new_value):
         kwargs[param] = new_value
 
 
+def _build_model(model_cls, weights, progress, /, *args, **kwargs):
+    """``model_cls(*args, **kwargs)``, with ``weights`` (when given) fixing ``num_classes`` and then loaded."""
+    if weights is not None:
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+    model = model_cls(*args, **kwargs)
+    if weights is not None:
+        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
+    return model
+
+
 def _ovewrite_value_param(param, actual, expected):
     if actual is not None and actual != expected:
         raise ValueError(f"The parameter '{param}' expected value {expected} but got {actual} instead.")

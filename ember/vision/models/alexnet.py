@@ -5,7 +5,7 @@ from ... import flatten, nn
 from ..transforms._presets import ImageClassification
 from ._api import register_model, Weights, WeightsEnum
 from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _ovewrite_named_param, handle_legacy_interface
+from ._utils import _build_model, handle_legacy_interface
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -73,9 +73,4 @@ def alexnet(*, weights: AlexNet_Weights = None, progress=True, **kwargs) -> Alex
     go to :class:`AlexNet`.
     """
     weights = AlexNet_Weights.verify(weights)
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = AlexNet(**kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return _build_model(AlexNet, weights, progress, **kwargs)

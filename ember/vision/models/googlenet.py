@@ -4,12 +4,13 @@ from collections import namedtuple
 from functools import partial
 from typing import Optional
 
-from ... import Tensor, cat, flatten, nn, unsqueeze
+from ... import Tensor, cat, flatten, nn
 from ...nn import functional as F
 from ..transforms._presets import ImageClassification
 from ._api import register_model, Weights, WeightsEnum
 from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _ovewrite_named_param, handle_legacy_interface
+from ._utils import handle_legacy_interface
+from .inception import BasicConv2d, _ported_weights_kwargs, _transform_input
 
 __all__ = ["GoogLeNet", "GoogLeNetOutputs", "_GoogLeNetOutputs", "GoogLeNet_Weights", "googlenet"]
 
@@ -71,14 +72,7 @@ class GoogLeNet(nn.Module):
                     nn.init.constant_(m.weight, 1)
                     nn.init.constant_(m.bias, 0)
 
-    def _transform_input(self, x):
-        """Map inputs normalised with ImageNet's mean/std to the (x - 0.5) / 0.5 range the ported weights expect."""
-        if self.transform_input:
-            x_ch0 = unsqueeze(x[:, 0], 1) * (0.229 / 0.5) + (0.485 - 0.5) / 0.5
-            x_ch1 = unsqueeze(x[:, 1], 1) * (0.224 / 0.5) + (0.456 - 0.5) / 0.5
-            x_ch2 = unsqueeze(x[:, 2], 1) * (0.225 / 0.5) + (0.406 - 0.5) / 0.5
-            x = cat((x_ch0, x_ch1, x_ch2), 1)
-        return x
+    _transform_input = _transform_input
 
     def _forward(self, x):
         x = self.maxpool1(self.conv1(x))
@@ -151,16 +145,6 @@ class InceptionAux(nn.Module):
         return self.fc2(x)
 
 
-class BasicConv2d(nn.Module):
-    def __init__(self, in_channels, out_channels, **kwargs):
-        super().__init__()
-        self.conv = nn.Conv2d(in_channels, out_channels, bias=False, **kwargs)
-        self.bn = nn.BatchNorm2d(out_channels, eps=0.001)
-
-    def forward(self, x):
-        return F.relu(self.bn(self.conv(x)), inplace=True)
-
-
 class GoogLeNet_Weights(WeightsEnum):
     IMAGENET1K_V1 = Weights(
         url="https://download.pytorch.org/models/googlenet-1378be20.pth",
@@ -191,11 +175,7 @@ def googlenet(*, weights: GoogLeNet_Weights = None, progress=True, **kwargs) -> 
     weights = GoogLeNet_Weights.verify(weights)
     original_aux_logits = kwargs.get("aux_logits", False)
     if weights is not None:
-        if "transform_input" not in kwargs:
-            _ovewrite_named_param(kwargs, "transform_input", True)
-        _ovewrite_named_param(kwargs, "aux_logits", True)
-        _ovewrite_named_param(kwargs, "init_weights", False)
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+        _ported_weights_kwargs(weights, kwargs)
     model = GoogLeNet(**kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))

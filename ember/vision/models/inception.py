@@ -18,6 +18,27 @@ InceptionOutputs.__annotations__ = {"logits": Tensor, "aux_logits": Optional[Ten
 _InceptionOutputs = InceptionOutputs
 
 
+def _transform_input(self, x):
+    """Map inputs normalised with ImageNet's mean/std to the (x - 0.5) / 0.5 range the ported weights expect
+    (``Inception3`` and ``GoogLeNet`` with ``transform_input=True``)."""
+    if self.transform_input:
+        x_ch0 = unsqueeze(x[:, 0], 1) * (0.229 / 0.5) + (0.485 - 0.5) / 0.5
+        x_ch1 = unsqueeze(x[:, 1], 1) * (0.224 / 0.5) + (0.456 - 0.5) / 0.5
+        x_ch2 = unsqueeze(x[:, 2], 1) * (0.225 / 0.5) + (0.406 - 0.5) / 0.5
+        x = cat((x_ch0, x_ch1, x_ch2), 1)
+    return x
+
+
+def _ported_weights_kwargs(weights, kwargs):
+    """The constructor arguments the ported Inception v1/v3 checkpoints need: the input transform (unless
+    given), the auxiliary heads they hold, no random init, and their number of classes."""
+    if "transform_input" not in kwargs:
+        _ovewrite_named_param(kwargs, "transform_input", True)
+    _ovewrite_named_param(kwargs, "aux_logits", True)
+    _ovewrite_named_param(kwargs, "init_weights", False)
+    _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+
+
 class Inception3(nn.Module):
     def __init__(self, num_classes=1000, aux_logits=True, transform_input=False, inception_blocks=None,
                  init_weights=None, dropout=0.5):
@@ -68,14 +89,7 @@ class Inception3(nn.Module):
                     nn.init.constant_(m.weight, 1)
                     nn.init.constant_(m.bias, 0)
 
-    def _transform_input(self, x):
-        """Map inputs normalised with ImageNet's mean/std to the (x - 0.5) / 0.5 range the ported weights expect."""
-        if self.transform_input:
-            x_ch0 = unsqueeze(x[:, 0], 1) * (0.229 / 0.5) + (0.485 - 0.5) / 0.5
-            x_ch1 = unsqueeze(x[:, 1], 1) * (0.224 / 0.5) + (0.456 - 0.5) / 0.5
-            x_ch2 = unsqueeze(x[:, 2], 1) * (0.225 / 0.5) + (0.406 - 0.5) / 0.5
-            x = cat((x_ch0, x_ch1, x_ch2), 1)
-        return x
+    _transform_input = _transform_input
 
     def _forward(self, x):
         x = self.Conv2d_1a_3x3(x)
@@ -301,11 +315,7 @@ def inception_v3(*, weights: Inception_V3_Weights = None, progress=True, **kwarg
     weights = Inception_V3_Weights.verify(weights)
     original_aux_logits = kwargs.get("aux_logits", True)
     if weights is not None:
-        if "transform_input" not in kwargs:
-            _ovewrite_named_param(kwargs, "transform_input", True)
-        _ovewrite_named_param(kwargs, "aux_logits", True)
-        _ovewrite_named_param(kwargs, "init_weights", False)
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+        _ported_weights_kwargs(weights, kwargs)
     model = Inception3(**kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))

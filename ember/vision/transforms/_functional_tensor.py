@@ -120,19 +120,22 @@ def rgb_to_grayscale(img, num_output_channels=1):
     return l_img
 
 
-def adjust_brightness(img, brightness_factor):
-    if brightness_factor < 0:
-        raise ValueError(f"brightness_factor ({brightness_factor}) is not non-negative.")
+def _check_adjust_args(img, name, factor, permitted_channels):
+    """torchvision's checks of an ``adjust_*`` call: ``factor`` (called ``name``) non-negative, then ``img`` an
+    image tensor with one of ``permitted_channels``."""
+    if factor < 0:
+        raise ValueError(f"{name} ({factor}) is not non-negative.")
     _assert_image_tensor(img)
-    _assert_channels(img, [1, 3])
+    _assert_channels(img, permitted_channels)
+
+
+def adjust_brightness(img, brightness_factor):
+    _check_adjust_args(img, "brightness_factor", brightness_factor, [1, 3])
     return _blend(img, zeros_like(img), brightness_factor)
 
 
 def adjust_contrast(img, contrast_factor):
-    if contrast_factor < 0:
-        raise ValueError(f"contrast_factor ({contrast_factor}) is not non-negative.")
-    _assert_image_tensor(img)
-    _assert_channels(img, [3, 1])
+    _check_adjust_args(img, "contrast_factor", contrast_factor, [3, 1])
     c = get_dimensions(img)[0]
     dtype = img.dtype if img.is_floating_point() else float32
     gray = rgb_to_grayscale(img) if c == 3 else img
@@ -159,10 +162,7 @@ def adjust_hue(img, hue_factor):
 
 
 def adjust_saturation(img, saturation_factor):
-    if saturation_factor < 0:
-        raise ValueError(f"saturation_factor ({saturation_factor}) is not non-negative.")
-    _assert_image_tensor(img)
-    _assert_channels(img, [1, 3])
+    _check_adjust_args(img, "saturation_factor", saturation_factor, [1, 3])
     if get_dimensions(img)[0] == 1:  # as PIL
         return img
     return _blend(img, rgb_to_grayscale(img), saturation_factor)
@@ -538,10 +538,7 @@ def _blurred_degenerate_image(img):
 
 
 def adjust_sharpness(img, sharpness_factor):
-    if sharpness_factor < 0:
-        raise ValueError(f"sharpness_factor ({sharpness_factor}) is not non-negative.")
-    _assert_image_tensor(img)
-    _assert_channels(img, [1, 3])
+    _check_adjust_args(img, "sharpness_factor", sharpness_factor, [1, 3])
     if img.size(-1) <= 2 or img.size(-2) <= 2:
         return img
     return _blend(img, _blurred_degenerate_image(img), sharpness_factor)

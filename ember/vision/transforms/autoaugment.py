@@ -63,6 +63,40 @@ def _posterize_bins(num_bins, max_drop):
     return 8 - (arange(num_bins) / ((num_bins - 1) / max_drop)).round().int()
 
 
+def _shared_ops(num_bins, shear, translate, rotate, enhance, posterize_max_drop):
+    """``{op_name: (magnitudes, signed)}`` for the ops every policy has, in torchvision's order (RandAugment and
+    TrivialAugmentWide draw an op by its index).  ``translate`` is the largest (x, y) shift, the other
+    arguments the largest shear, rotation and enhancement."""
+    return {
+        "ShearX": (linspace(0.0, shear, num_bins), True),
+        "ShearY": (linspace(0.0, shear, num_bins), True),
+        "TranslateX": (linspace(0.0, translate[0], num_bins), True),
+        "TranslateY": (linspace(0.0, translate[1], num_bins), True),
+        "Rotate": (linspace(0.0, rotate, num_bins), True),
+        "Brightness": (linspace(0.0, enhance, num_bins), True),
+        "Color": (linspace(0.0, enhance, num_bins), True),
+        "Contrast": (linspace(0.0, enhance, num_bins), True),
+        "Sharpness": (linspace(0.0, enhance, num_bins), True),
+        "Posterize": (_posterize_bins(num_bins, posterize_max_drop), False),
+        "Solarize": (linspace(255.0, 0.0, num_bins), False),
+        "AutoContrast": (tensor(0.0), False),
+        "Equalize": (tensor(0.0), False),
+    }
+
+
+def _image_relative_ops(num_bins, image_size):
+    """The shared ops with AutoAugment's and RandAugment's ranges (shifts up to 150/331 of the image size)."""
+    translate = (150.0 / 331.0 * image_size[1], 150.0 / 331.0 * image_size[0])
+    return _shared_ops(num_bins, 0.3, translate, 30.0, 0.9, 4)
+
+
+def _draw_op(op_meta):
+    """One op of ``op_meta`` drawn uniformly: its name, magnitudes and whether it is signed."""
+    op_name = list(op_meta.keys())[int(randint(len(op_meta), (1,)).item())]
+    magnitudes, signed = op_meta[op_name]
+    return op_name, magnitudes, signed
+
+
 class AutoAugmentPolicy(Enum):
     """The policies learned on ImageNet, CIFAR10 and SVHN."""
 
@@ -173,23 +207,7 @@ class AutoAugment(nn.Module):
         return list(_POLICIES[policy])
 
     def _augmentation_space(self, num_bins, image_size):
-        return {
-            # op_name: (magnitudes, signed)
-            "ShearX": (linspace(0.0, 0.3, num_bins), True),
-            "ShearY": (linspace(0.0, 0.3, num_bins), True),
-            "TranslateX": (linspace(0.0, 150.0 / 331.0 * image_size[1], num_bins), True),
-            "TranslateY": (linspace(0.0, 150.0 / 331.0 * image_size[0], num_bins), True),
-            "Rotate": (linspace(0.0, 30.0, num_bins), True),
-            "Brightness": (linspace(0.0, 0.9, num_bins), True),
-            "Color": (linspace(0.0, 0.9, num_bins), True),
-            "Contrast": (linspace(0.0, 0.9, num_bins), True),
-            "Sharpness": (linspace(0.0, 0.9, num_bins), True),
-            "Posterize": (_posterize_bins(num_bins, 4), False),
-            "Solarize": (linspace(255.0, 0.0, num_bins), False),
-            "AutoContrast": (tensor(0.0), False),
-            "Equalize": (tensor(0.0), False),
-            "Invert": (tensor(0.0), False),
-        }
+        return {**_image_relative_ops(num_bins, image_size), "Invert": (tensor(0.0), False)}
 
     @staticmethod
     def get_params(transform_num):
@@ -230,31 +248,14 @@ class RandAugment(nn.Module):
         self.fill = fill
 
     def _augmentation_space(self, num_bins, image_size):
-        return {
-            "Identity": (tensor(0.0), False),
-            "ShearX": (linspace(0.0, 0.3, num_bins), True),
-            "ShearY": (linspace(0.0, 0.3, num_bins), True),
-            "TranslateX": (linspace(0.0, 150.0 / 331.0 * image_size[1], num_bins), True),
-            "TranslateY": (linspace(0.0, 150.0 / 331.0 * image_size[0], num_bins), True),
-            "Rotate": (linspace(0.0, 30.0, num_bins), True),
-            "Brightness": (linspace(0.0, 0.9, num_bins), True),
-            "Color": (linspace(0.0, 0.9, num_bins), True),
-            "Contrast": (linspace(0.0, 0.9, num_bins), True),
-            "Sharpness": (linspace(0.0, 0.9, num_bins), True),
-            "Posterize": (_posterize_bins(num_bins, 4), False),
-            "Solarize": (linspace(255.0, 0.0, num_bins), False),
-            "AutoContrast": (tensor(0.0), False),
-            "Equalize": (tensor(0.0), False),
-        }
+        return {"Identity": (tensor(0.0), False), **_image_relative_ops(num_bins, image_size)}
 
     def forward(self, img):
         fill = _tensor_fill(img, self.fill)
         _, height, width = F.get_dimensions(img)
         op_meta = self._augmentation_space(self.num_magnitude_bins, (height, width))
         for _ in range(self.num_ops):
-            op_index = int(randint(len(op_meta), (1,)).item())
-            op_name = list(op_meta.keys())[op_index]
-            magnitudes, signed = op_meta[op_name]
+            op_name, magnitudes, signed = _draw_op(op_meta)
             magnitude = float(magnitudes[self.magnitude].item()) if magnitudes.ndim > 0 else 0.0
             if signed and randint(2, (1,)):
                 magnitude *= -1.0
@@ -277,29 +278,12 @@ class TrivialAugmentWide(nn.Module):
         self.fill = fill
 
     def _augmentation_space(self, num_bins):
-        return {
-            "Identity": (tensor(0.0), False),
-            "ShearX": (linspace(0.0, 0.99, num_bins), True),
-            "ShearY": (linspace(0.0, 0.99, num_bins), True),
-            "TranslateX": (linspace(0.0, 32.0, num_bins), True),
-            "TranslateY": (linspace(0.0, 32.0, num_bins), True),
-            "Rotate": (linspace(0.0, 135.0, num_bins), True),
-            "Brightness": (linspace(0.0, 0.99, num_bins), True),
-            "Color": (linspace(0.0, 0.99, num_bins), True),
-            "Contrast": (linspace(0.0, 0.99, num_bins), True),
-            "Sharpness": (linspace(0.0, 0.99, num_bins), True),
-            "Posterize": (_posterize_bins(num_bins, 6), False),
-            "Solarize": (linspace(255.0, 0.0, num_bins), False),
-            "AutoContrast": (tensor(0.0), False),
-            "Equalize": (tensor(0.0), False),
-        }
+        return {"Identity": (tensor(0.0), False), **_shared_ops(num_bins, 0.99, (32.0, 32.0), 135.0, 0.99, 6)}
 
     def forward(self, img):
         fill = _tensor_fill(img, self.fill)
         op_meta = self._augmentation_space(self.num_magnitude_bins)
-        op_index = int(randint(len(op_meta), (1,)).item())
-        op_name = list(op_meta.keys())[op_index]
-        magnitudes, signed = op_meta[op_name]
+        op_name, magnitudes, signed = _draw_op(op_meta)
         magnitude = (float(magnitudes[randint(len(magnitudes), (1,), dtype=long)].item())
                      if magnitudes.ndim > 0 else 0.0)
         if signed and randint(2, (1,)):

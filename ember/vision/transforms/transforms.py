@@ -305,7 +305,19 @@ class RandomVerticalFlip(nn.Module):
         return f"{self.__class__.__name__}(p={self.p})"
 
 
-def _tensor_fill(fill, channels):
+def _setup_fill(fill):
+    """A geometric transform's ``fill``: None means 0; otherwise a number or a sequence."""
+    if fill is None:
+        return 0
+    if not isinstance(fill, (Sequence, numbers.Number)):
+        raise TypeError("Fill should be either a sequence or a number.")
+    return fill
+
+
+def _fill_for(img, fill, channels):
+    """``fill`` as the per-channel float list a tensor image needs (a PIL image takes it as is)."""
+    if not isinstance(img, Tensor):
+        return fill
     if isinstance(fill, (int, float)):
         return [float(fill)] * channels
     return [float(f) for f in fill]
@@ -322,17 +334,11 @@ class RandomPerspective(nn.Module):
             interpolation = _interpolation_modes_from_int(interpolation)
         self.interpolation = interpolation
         self.distortion_scale = distortion_scale
-        if fill is None:
-            fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
-            raise TypeError("Fill should be either a sequence or a number.")
-        self.fill = fill
+        self.fill = _setup_fill(fill)
 
     def forward(self, img):
-        fill = self.fill
         channels, height, width = F.get_dimensions(img)
-        if isinstance(img, Tensor):
-            fill = _tensor_fill(fill, channels)
+        fill = _fill_for(img, self.fill, channels)
         if rand(1) < self.p:
             startpoints, endpoints = self.get_params(width, height, self.distortion_scale)
             return F.perspective(img, startpoints, endpoints, self.interpolation, fill)
@@ -551,21 +557,15 @@ class RandomRotation(nn.Module):
         self.center = center
         self.interpolation = interpolation
         self.expand = expand
-        if fill is None:
-            fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
-            raise TypeError("Fill should be either a sequence or a number.")
-        self.fill = fill
+        self.fill = _setup_fill(fill)
 
     @staticmethod
     def get_params(degrees):
         return float(empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
 
     def forward(self, img):
-        fill = self.fill
         channels, _, _ = F.get_dimensions(img)
-        if isinstance(img, Tensor):
-            fill = _tensor_fill(fill, channels)
+        fill = _fill_for(img, self.fill, channels)
         angle = self.get_params(self.degrees)
         return F.rotate(img, angle, self.interpolation, self.expand, self.center, fill)
 
@@ -603,11 +603,7 @@ class RandomAffine(nn.Module):
         self.scale = scale
         self.shear = _setup_angle(shear, name="shear", req_sizes=(2, 4)) if shear is not None else shear
         self.interpolation = interpolation
-        if fill is None:
-            fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
-            raise TypeError("Fill should be either a sequence or a number.")
-        self.fill = fill
+        self.fill = _setup_fill(fill)
         if center is not None:
             _check_sequence_input(center, "center", req_sizes=(2,))
         self.center = center
@@ -635,10 +631,8 @@ class RandomAffine(nn.Module):
         return angle, translations, scale, (shear_x, shear_y)
 
     def forward(self, img):
-        fill = self.fill
         channels, height, width = F.get_dimensions(img)
-        if isinstance(img, Tensor):
-            fill = _tensor_fill(fill, channels)
+        fill = _fill_for(img, self.fill, channels)
         img_size = [width, height]
         ret = self.get_params(self.degrees, self.translate, self.scale, self.shear, img_size)
         return F.affine(img, *ret, interpolation=self.interpolation, fill=fill, center=self.center)
@@ -915,20 +909,18 @@ class ElasticTransform(nn.Module):
 
     @staticmethod
     def get_params(alpha, sigma, size):
-        dx = rand([1, 1] + size) * 2 - 1
-        if sigma[0] > 0.0:
-            kx = int(8 * sigma[0] + 1)
-            if kx % 2 == 0:
-                kx += 1
-            dx = F.gaussian_blur(dx, [kx, kx], sigma)
-        dx = dx * alpha[0] / size[1]
-        dy = rand([1, 1] + size) * 2 - 1
-        if sigma[1] > 0.0:
-            ky = int(8 * sigma[1] + 1)
-            if ky % 2 == 0:
-                ky += 1
-            dy = F.gaussian_blur(dy, [ky, ky], sigma)
-        dy = dy * alpha[1] / size[0]
+        def displacement(axis, extent):
+            # uniform noise, blurred by an odd kernel of about 8 sigma (the whole ``sigma`` pair, as torchvision)
+            d = rand([1, 1] + size) * 2 - 1
+            if sigma[axis] > 0.0:
+                k = int(8 * sigma[axis] + 1)
+                if k % 2 == 0:
+                    k += 1
+                d = F.gaussian_blur(d, [k, k], sigma)
+            return d * alpha[axis] / extent
+
+        dx = displacement(0, size[1])
+        dy = displacement(1, size[0])
         return concat([dx, dy], 1).permute([0, 2, 3, 1])
 
     def forward(self, tensor):
