@@ -505,3 +505,34 @@ def test_noncontiguous_helper_used():
     e, t = ember.from_numpy(arr), torch.from_numpy(arr)
     assert_same(ES.i1e(e), TS.i1e(t), rtol=1e-9)
     assert_same(ES.hermite_polynomial_he(e, 5), TS.hermite_polynomial_he(t, 5), rtol=1e-9)
+
+
+def test_shared_functions_are_the_top_level_ops():
+    """digamma, gammaln, logit, xlogy, gammainc, ... are ember's top-level ops (one implementation each),
+    behind torch.special's argument checks: the same values, nodes and special_* error messages."""
+    x = ember.tensor([0.3, 0.6, 2.5], dtype=ember.float64, requires_grad=True)
+    pairs = [(ES.digamma, ember.digamma), (ES.psi, ember.digamma), (ES.gammaln, ember.lgamma), (ES.i0, ember.i0),
+             (ES.erf, ember.erf), (ES.sinc, ember.sinc), (ES.expit, ember.sigmoid), (ES.logit, ember.logit)]
+    for fs, ft in pairs:
+        a, b = fs(x), ft(x)
+        assert a.grad_fn.name() == b.grad_fn.name()
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    assert ES.multigammaln(x + 2, 3).grad_fn.name() == "MvlgammaBackward0"
+    np.testing.assert_array_equal(ES.polygamma(2, x).detach().numpy(), ember.polygamma(2, x).detach().numpy())
+    np.testing.assert_array_equal(ES.igamma(x, x).detach().numpy(), ember.igamma(x, x).detach().numpy())
+    np.testing.assert_array_equal(ES.igammac(x, x).detach().numpy(), ember.igammac(x, x).detach().numpy())
+    for fn in (lambda m: m.special.digamma(2.0), lambda m: m.special.psi(2.0), lambda m: m.special.gammaln(1),
+               lambda m: m.special.logit([0.5]), lambda m: m.special.sinc(1.0), lambda m: m.special.expit(1.0),
+               lambda m: m.special.polygamma(1.5, m.ones(2)), lambda m: m.special.polygamma(1, 2.0),
+               lambda m: m.special.multigammaln(m.ones(2), 1.5), lambda m: m.special.gammainc(m.ones(2), 2.0),
+               lambda m: m.special.gammaincc(2.0, m.ones(2)),
+               lambda m: m.special.polygamma(1, m.ones(2, dtype=m.complex64)),
+               lambda m: m.special.gammaln(m.ones(2, dtype=m.complex128))):
+        check_error(fn, match_message=True)
+
+
+def test_multigammaln_below_old_domain_and_gradgradcheck():
+    """No (p-1)/2 domain check (torch 2.13); torch's MvlgammaBackward0 derivative, twice differentiable."""
+    check(lambda m, x: m.special.multigammaln(x, 4), [np.array([0.2, 1.0, 1.4, -0.7, 3.3])], rtol=1e-9)
+    x = ember.from_numpy(np.array([2.2, 3.9])).requires_grad_()
+    assert ember.autograd.gradgradcheck(lambda t: ES.multigammaln(t, 3), (x,))

@@ -2,7 +2,9 @@
 
 Binary ops promote like torch (``binary_cast``) and broadcast; the engine reduces broadcast
 gradients back to each input's shape.  Float-only unary ops (exp, sin, ...) promote integer inputs
-to the default dtype, as torch does.
+to the default dtype, as torch does.  The special functions torch has at the top level (digamma,
+lgamma, polygamma, mvlgamma, i0, erf*, sigmoid, sinc, logit, xlogy, igamma*) are defined here once, over
+the kernels of ``_special_kernels``; ``ember.special`` wraps them under torch.special's names.
 """
 import math
 
@@ -14,23 +16,10 @@ from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _wrap
 from ._helpers import (_state, binary_cast, check_scalar, float_dtype_for, inplace, to_tensor, write_out,
                        _SCALARS)
+from ._helpers import result_dtype as _result_dtype
 from .._errors import np_type_name as _cname
-
-
-def _special():
-    import scipy.special
-    return scipy.special
-
-
-def _scipy_unary(name):
-    """A SciPy special function keeping the input's dtype; half and bfloat16 compute in float32 (torch's
-    opmath) because SciPy has no loops for them."""
-    def fwd(a):
-        fn = getattr(_special(), name)
-        if a.dtype == np.float16 or a.dtype == D.bfloat16.np:
-            return fn(a.astype(np.float32)).astype(a.dtype)
-        return np.asarray(fn(a), a.dtype)
-    return fwd
+from .._device import xp_of as _xp_of
+from . import _special_kernels as _K
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -147,17 +136,6 @@ def _logaddexp2_grad(ctx, g):
     return g * pow(2.0, a - out), g * pow(2.0, b - out)
 
 
-def _xlogy_grad(ctx, g):
-    a, b = ctx.saved
-    ga = g * where((a == 0) & ~b.isnan() if isinstance(b, Tensor) else a == 0, 0.0, log(b)) if _needs(ctx, 0) else None
-    gb = g * a / b if _needs(ctx, 1) else None
-    return ga, gb
-
-
-def _np_xlogy(a, b):
-    return _special().xlogy(a, b)
-
-
 def _np_pow(a, b):
     return np.power(a, b)
 
@@ -185,7 +163,6 @@ COPYSIGN = Primitive("CopysignBackward0", np.copysign, _copysign_grad, save_inpu
 LOGADDEXP = Primitive("LogaddexpBackward0", np.logaddexp, _logaddexp_grad, save_inputs=True, save_output=True)
 LOGADDEXP2 = Primitive("Logaddexp2Backward0", np.logaddexp2, _logaddexp2_grad, save_inputs=True,
                        save_output=True)
-XLOGY = Primitive("XlogyBackward0", _np_xlogy, _xlogy_grad, save_inputs=True)
 
 
 def _binary(prim, a, b, out=None, name="op"):
@@ -439,13 +416,6 @@ def logaddexp2(input, other, *, out=None):
     return _binary(LOGADDEXP2, input, other, out, "logaddexp2")
 
 
-def xlogy(input, other, *, out=None):
-    if not isinstance(input, Tensor):
-        other = to_tensor(other)
-        input = other.new_tensor(input) if not isinstance(input, Tensor) else input
-    return _float_binary(XLOGY, input, other, out, "xlogy")
-
-
 # ----------------------------------------------------------------------------------------------------
 # comparisons, logical and bitwise ops (no gradient)
 
@@ -539,6 +509,24 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 _2_SQRTPI = 2.0 / math.sqrt(math.pi)
 
+_EXPIT = _K.opmath(_K.expit)
+_LGAMMA = _K.opmath(_K.gammaln)
+
+
+def _sigmoid_fwd(a):
+    return 1 / (1 + np.exp(-a)) if a.dtype.kind == "c" else _EXPIT(a)
+
+
+def _sigmoid_grad(ctx, g):
+    y = ctx.output
+    return (g * ((1 - y) * y).conj() if y.is_complex() else g * (1 - y) * y),
+
+
+def _i0_grad(ctx, g):
+    from ..special import i1  # torch's derivative is special_i1, itself differentiable
+    return (g * i1(_x(ctx)),)
+
+
 # name: (Backward name, forward, grad(ctx, g), float_only, save_inputs, save_output)
 _UNARY = {
     "exp": ("ExpBackward0", np.exp, lambda c, g: (g * _conj(c.output),), True, False, True),
@@ -562,20 +550,17 @@ _UNARY = {
     "asinh": ("AsinhBackward0", np.arcsinh, lambda c, g: (g / (_x(c) ** 2 + 1).sqrt(),), True, True, False),
     "acosh": ("AcoshBackward0", np.arccosh, lambda c, g: (g / (_x(c) ** 2 - 1).sqrt(),), True, True, False),
     "atanh": ("AtanhBackward0", np.arctanh, lambda c, g: (g / (1 - _x(c) ** 2),), True, True, False),
-    "sigmoid": ("SigmoidBackward0", _scipy_unary("expit"),
-                lambda c, g: (g * c.output * (1 - c.output),), True, False, True),
-    "erf": ("ErfBackward0", _scipy_unary("erf"),
+    "sigmoid": ("SigmoidBackward0", _sigmoid_fwd, _sigmoid_grad, True, False, True),
+    "erf": ("ErfBackward0", _K.opmath(_K.erf),
             lambda c, g: (g * _2_SQRTPI * (-_x(c) ** 2).exp(),), True, True, False),
-    "erfc": ("ErfcBackward0", _scipy_unary("erfc"),
+    "erfc": ("ErfcBackward0", _K.opmath(_K.erfc),
              lambda c, g: (-g * _2_SQRTPI * (-_x(c) ** 2).exp(),), True, True, False),
-    "erfinv": ("ErfinvBackward0", _scipy_unary("erfinv"),
+    "erfinv": ("ErfinvBackward0", _K.opmath(_K.erfinv),
                lambda c, g: (g * (math.sqrt(math.pi) / 2) * (c.output ** 2).exp(),), True, False, True),
-    "lgamma": ("LgammaBackward0", _scipy_unary("gammaln"),
-               lambda c, g: (g * _x(c).digamma(),), True, True, False),
-    "digamma": ("DigammaBackward0", lambda a: _digamma_np(a),
+    "lgamma": ("LgammaBackward0", _LGAMMA, lambda c, g: (g * _x(c).digamma(),), True, True, False),
+    "digamma": ("DigammaBackward0", _K.opmath(_K.digamma),
                 lambda c, g: (g * polygamma(1, _x(c)),), True, True, False),
-    "i0": ("I0Backward0", _scipy_unary("i0"),
-           lambda c, g: (g * _special_i1(_x(c)),), True, True, False),
+    "i0": ("I0Backward0", _K.opmath(_K.i0), _i0_grad, True, True, False),
     "neg": ("NegBackward0", np.negative, lambda c, g: (-g,), False, False, False),
     "abs": ("AbsBackward0", np.abs, lambda c, g: (g * _x(c).sgn(),), False, True, False),
     "reciprocal": ("ReciprocalBackward0", lambda a: np.reciprocal(a),
@@ -599,17 +584,6 @@ def _sign(a):
     return r
 
 
-def _digamma_np(a):
-    r = _special().psi(a)
-    # torch: digamma(0) = -inf (scipy gives nan at 0 and the negative integers)
-    return np.where(a == 0, -np.inf, r).astype(r.dtype) if np.ndim(a) else (
-        np.asarray(-np.inf, r.dtype) if a == 0 else r)
-
-
-def _special_i1(x):
-    return _wrap(np.asarray(_special().i1(x._data), x._data.dtype))
-
-
 def _angle_grad(c, g):
     x = _x(c)
     if x.is_complex():
@@ -617,6 +591,9 @@ def _angle_grad(c, g):
     return g * 0
 
 
+# float-only ops whose torch kernel has no complex loop: complex inputs raise its NotImplementedError
+_REAL_ONLY = {"erf": "erf_vml_cpu", "erfc": "erfc_vml_cpu", "erfinv": "erfinv_vml_cpu", "lgamma": "lgamma_vml_cpu",
+              "digamma": "digamma", "i0": "i0_vml_cpu"}
 _INT_KEEP = {"neg", "abs", "sign", "floor", "ceil", "trunc", "square", "conj_physical", "frac"}
 _unary_prims = {}
 
@@ -626,6 +603,7 @@ def _make_unary(name, spec):
     prim = Primitive(bname, fwd, grad, save_inputs=si, save_output=so)
     _unary_prims[name] = prim
     keep_int = name in _INT_KEEP
+    real_kernel = _REAL_ONLY.get(name)
 
     def op(input, *, out=None):
         if _amp.active:
@@ -633,6 +611,8 @@ def _make_unary(name, spec):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         a = input._data
+        if real_kernel is not None and a.dtype.kind == "c":
+            _refuse(real_kernel, a.dtype)
         cast = None
         if float_only and a.dtype.kind in "iub":
             cast = D.get_default_dtype().np
@@ -697,32 +677,241 @@ def round(input, *, decimals=0, out=None):
 _ROUND = Primitive("RoundBackward0", np.round, lambda c, g: (g * 0,))
 
 
-def polygamma(n, input, *, out=None):
-    sp = _special()
-    a = input._data
-    if a.dtype.kind in "iub":
-        a = a.astype(D.get_default_dtype().np)
-    prim = Primitive("PolygammaBackward0", lambda x: np.asarray(sp.polygamma(n, x), x.dtype),
-                     lambda c, g: (g * polygamma(n + 1, c.saved[0]),), save_inputs=True)
-    r = apply(prim, (input,), (), a.dtype if a.dtype != input._data.dtype else None)
+# ----------------------------------------------------------------------------------------------------
+# special functions, shared with ember.special (which wraps these under torch.special's names): torch's
+# edge values (``_special_kernels``), dtype rules and derivatives
+
+_REDUCED = (np.dtype(np.float16), D.bfloat16.np)
+
+
+def _refuse(kernel, npd):
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{_cname(npd)}\'')
+
+
+def _float_dtype(npd, kernel, half=True):
+    """The dtype a float-only function computes in: integers and bool take the default dtype; complex (and
+    float16/bfloat16 where torch's kernel lacks them) raise torch's NotImplementedError."""
+    if npd.kind in "biu":
+        npd = D.get_default_dtype().np
+    if npd.kind == "c" or (not half and npd in _REDUCED):
+        _refuse(kernel, npd)
+    return npd
+
+
+def _pair_dtype(a, b, kernel, *, ints=True, half=True):
+    """torch's promotion of two operands (tensors or Python scalars), then ``_float_dtype``'s rules;
+    ``ints=False``: integer results are refused rather than promoted (igamma)."""
+    npd = _result_dtype(a, b).np
+    if npd.kind in "biu" and not ints:
+        _refuse(kernel, npd)
+    return _float_dtype(npd, kernel, half)
+
+
+def _tensor_arg(x, fname, arg="input", pos=1):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}")
+
+
+def _run(prim, inputs, cast, args=()):
+    """``apply`` (the cast elided when it is a no-op for a one-tensor call)."""
+    if len(inputs) == 1 and cast == inputs[0]._data.dtype:
+        cast = None
+    return apply(prim, inputs, args, cast)
+
+
+def _out(r, out):
     return r if out is None else write_out(r, out)
 
 
-def mvlgamma(input, p):
-    from .reduction import sum as _sum
+def _pair_op(fname, prims, kernel, a, b, out, *, ints=True, half=True, scalars=True):
+    """Promote ``a`` and ``b`` like torch and apply the primitive for the overload: ``prims`` holds
+    (tensor-tensor, scalar-tensor, tensor-scalar) primitives, as torch names their nodes; ``scalars=False``:
+    both must be tensors."""
+    a, b = (x.item() if isinstance(x, np.generic) else x for x in (a, b))
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if not scalars:
+        _tensor_arg(a, fname)
+        _tensor_arg(b, fname, "other", 2)
+    elif not (ta or tb) or not all(isinstance(x, (Tensor, int, float, complex)) for x in (a, b)):
+        raise TypeError(f"{fname}() received an invalid combination of arguments - got "
+                        f"({type(a).__name__}, {type(b).__name__})")
+    cast = _pair_dtype(a, b, kernel, ints=ints, half=half)
+    prim = prims[0] if ta and tb else prims[1] if tb else prims[2]
+    return _out(_run(prim, (a, b), cast), out)
+
+
+def _polygamma_kernel(x, n):
+    return _K.polygamma(n, x)
+
+
+def _polygamma_grad(ctx, g):
+    return (g * polygamma(ctx.args[0] + 1, ctx.saved[0]),)
+
+
+_POLYGAMMA = Primitive("PolygammaBackward0", _K.opmath(_polygamma_kernel, 1), _polygamma_grad, save_inputs=True)
+_POLYGAMMA_KERNEL = {0: "digamma", 1: "trigamma"}
+
+
+def _polygamma(n, input, out, fname):
+    if not isinstance(n, int):
+        raise TypeError(f"{fname}(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    _tensor_arg(input, fname, "input", 2)
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    cast = _float_dtype(input._data.dtype, _POLYGAMMA_KERNEL.get(n, "polygamma"))
+    return _out(_run(_POLYGAMMA, (input,), cast, (n,)), out)
+
+
+def polygamma(n, input, *, out=None):
+    """``torch.polygamma(n, input)``: the n-th derivative of digamma with torch's values (digamma for n = 0,
+    its trigamma formula for n = 1 — huge finite values at the poles, 0 at +inf — and (-1)ⁿ⁺¹ n! ζ(n+1, x)
+    above, NaN at +inf); half types compute in float32; derivative polygamma(n + 1, x)."""
+    return _polygamma(n, input, out, "polygamma")
+
+
+def _mvlgamma_fwd(a, p):
+    dt = a.dtype
+    work = np.dtype(np.float32) if dt in _REDUCED else dt
+    args = _xp_of(a).arange(-p / 2 + 0.5, 0.5, 0.5).astype(dt) + a[..., None]
+    s = _LGAMMA(args).sum(-1, dtype=work).astype(dt)
+    return (s.astype(work) + work.type(p * (p - 1) * math.log(math.pi) / 4)).astype(dt)
+
+
+def _mvlgamma_grad(ctx, g):
+    x, = ctx.saved
+    p = ctx.args[0]
     from .creation import arange
-    if bool((input <= (p - 1) / 2).any()):
-        raise RuntimeError(f"All elements must be greater than (p-1)/2")
-    j = arange(p, dtype=input.dtype)
-    return (input.unsqueeze(-1) - j / 2).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
+    return (g * digamma(arange(-p / 2 + 0.5, 0.5, 0.5, dtype=x.dtype, device=x.device)  # noqa: F821
+                        + x.unsqueeze(-1)).sum(-1),)
+
+
+_MVLGAMMA = Primitive("MvlgammaBackward0", _mvlgamma_fwd, _mvlgamma_grad, save_inputs=True)
+
+
+def _mvlgamma(input, p, out, fname):
+    _tensor_arg(input, fname)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
+    if not isinstance(p, int):
+        raise TypeError(f"{fname}(): argument 'p' (position 2) must be int, not {type(p).__name__}")
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    return _out(_run(_MVLGAMMA, (input,), _float_dtype(input._data.dtype, "arange_cpu"), (p,)), out)
+
+
+def mvlgamma(input, p, *, out=None):
+    """``torch.mvlgamma``: Σⱼ ln Γ(x - j/2) + p(p-1)/4 ln π, in torch's order of roundings (the terms in the
+    input's dtype, summed in float32 for half types); no domain check (torch 2.13 dropped it)."""
+    return _mvlgamma(input, p, out, "mvlgamma")
+
+
+def _logit_fwd(a, eps):
+    """torch's kernel, in the input's dtype (float16/bfloat16 round after each operation, as torch's do)."""
+    one = a.dtype.type(1)
+    if eps is not None and eps >= 0:
+        lo = a.dtype.type(eps)
+        hi = one - lo
+        a = np.where(a < lo, lo, np.where(a > hi, hi, a))  # torch's order when lo > hi
+    return np.log(a / (one - a))
+
+
+def _logit_grad(ctx, g):
+    x, = ctx.saved
+    eps = ctx.args[0]
+    d = g / where((x == 0) | (x == 1), 0.0, x * (1 - x))  # +0 there: ±inf by g's sign (also at x = -0)
+    if eps is None or eps < 0:
+        return (where((x < 0) | (x > 1), math.nan, d),)
+    return (where((x < eps) | (x > 1 - eps), 0.0, d),)
+
+
+_LOGIT = Primitive("LogitBackward0", _logit_fwd, _logit_grad, save_inputs=True)
 
 
 def logit(input, eps=None, *, out=None):
-    x = input if input.is_floating_point() else input.to(D.get_default_dtype())
-    if eps is not None:
-        x = x.clamp(eps, 1 - eps)
-    r = (x / (1 - x)).log()
-    return r if out is None else write_out(r, out)
+    """``torch.logit``: ln(x / (1 - x)), x clamped to [eps, 1 - eps] when eps >= 0 (a negative eps is no
+    eps; lo > hi gives hi, as torch); the derivative is 0 outside the clamp, NaN outside [0, 1] without one."""
+    _tensor_arg(input, "logit")
+    if isinstance(eps, Tensor):
+        eps = eps.item()
+    elif eps is not None and not isinstance(eps, (int, float)):
+        raise TypeError(f"logit(): argument 'eps' (position 2) must be float, not {type(eps).__name__}")
+    return _out(_run(_LOGIT, (input,), _float_dtype(input._data.dtype, "logit_cpu"), (eps,)), out)
+
+
+def _sinc_kernel(a):
+    px = a * a.dtype.type(math.pi) if a.dtype.kind == "f" else a * math.pi
+    return np.where(a == 0, a.dtype.type(1), np.sin(px) / px).astype(a.dtype, copy=False)
+
+
+def _sinc_grad(ctx, g):
+    x, = ctx.saved
+    px = x * math.pi
+    sq = x * px
+    d = (px * px.cos() - px.sin()) / sq
+    return (where(sq == 0, 0.0, g * (d.conj() if x.is_complex() else d)),)
+
+
+_SINC = Primitive("SincBackward0", _K.opmath(_sinc_kernel), _sinc_grad, save_inputs=True)
+
+
+def sinc(input, *, out=None):
+    """``torch.sinc``: sin(πx)/(πx), 1 at 0; complex inputs too; float16/bfloat16 computed in float32."""
+    _tensor_arg(input, "sinc")
+    npd = input._data.dtype
+    return _out(_run(_SINC, (input,), D.get_default_dtype().np if npd.kind in "biu" else npd), out)
+
+
+def _xlogy_grad(ctx, g, log_of, shift):
+    """x·log(y + shift)'s derivative, torch's: w.r.t. x ``log_of(g, y)`` (xlogy/xlog1py of g), zeroed at
+    x == 0 where y + shift <= 0; w.r.t. y x / (y + shift)."""
+    a, b = ctx.saved
+    ga = gb = None
+    if ctx.next_functions[0][0] is not None:
+        ga = log_of(g, b)
+        if isinstance(b, Tensor):
+            ga = where((a == 0) & (b <= -shift), 0.0, ga)
+        elif b <= -shift:
+            ga = where(a == 0, 0.0, ga)
+    if ctx.next_functions[1][0] is not None:
+        gb = g * a / (b + shift) if shift else g * a / b
+    return ga, gb
+
+
+_XLOGY = tuple(Primitive(n, _K.opmath(_K.xlogy), lambda c, g: _xlogy_grad(c, g, xlogy, 0), save_inputs=True)
+               for n in ("XlogyBackward0", "XlogyBackward1", "XlogyBackward2"))
+
+
+def xlogy(input, other, *, out=None):
+    """``torch.xlogy``: x·ln(y), 0 where x == 0 (unless y is NaN); either argument may be a Python number
+    (promoted like torch's binary ops, integers to the default float dtype); torch's derivative."""
+    return _pair_op("xlogy", _XLOGY, "xlogy_cpu", input, other, out)
+
+
+def _igamma_grad(sign, label):
+    def grad(ctx, g):
+        if ctx.next_functions[0][0] is not None:
+            raise NotImplementedError(f"the derivative for '{label}: input' is not implemented.")
+        a, x = ctx.saved
+        d = ((a - 1) * x.log() - x - lgamma(a)).exp()  # noqa: F821
+        return None, (g * d if sign > 0 else -g * d)
+    return grad
+
+
+_IGAMMA = (Primitive("IgammaBackward0", _K.opmath(_K.gammainc), _igamma_grad(1, "igamma"), save_inputs=True),) * 3
+_IGAMMAC = (Primitive("IgammacBackward0", _K.opmath(_K.gammaincc), _igamma_grad(-1, "igammac"),
+                      save_inputs=True),) * 3
+
+
+def igamma(input, other, *, out=None):
+    """``torch.igamma(a, x)``: the regularized lower incomplete gamma function with torch's boundary values;
+    two tensors promoting to a float dtype (integer results raise, as torch's kernel); differentiable in x
+    only — backward w.r.t. a raises torch's NotImplementedError."""
+    return _pair_op("igamma", _IGAMMA, "igamma_cpu", input, other, out, ints=False, scalars=False)
+
+
+def igammac(input, other, *, out=None):
+    """``torch.igammac(a, x)``: the regularized upper incomplete gamma function (see igamma)."""
+    return _pair_op("igammac", _IGAMMAC, "igammac_cpu", input, other, out, ints=False, scalars=False)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
@@ -911,13 +1100,6 @@ def heaviside(input, values, *, out=None):
     return r if out is None else write_out(r, out)
 
 
-def sinc(input, *, out=None):
-    x = input if input.is_floating_point() or input.is_complex() else input.to(D.get_default_dtype())
-    px = x * math.pi
-    r = where(x == 0, 1.0, px.sin() / where(x == 0, 1.0, px))
-    return r if out is None else write_out(r, out)
-
-
 def deg2rad(input, *, out=None):
     r = to_float(input) * (math.pi / 180)
     return r if out is None else write_out(r, out)
@@ -977,9 +1159,9 @@ def _unary_out(fn):
 
 _METHODS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
             "pow", "float_power", "atan2", "arctan2", "hypot", "maximum", "minimum", "fmax", "fmin", "fmod",
-            "remainder", "copysign", "logaddexp", "logaddexp2", "xlogy", "eq", "ne", "lt", "le", "gt", "ge",
-            "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
-            "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+            "remainder", "copysign", "logaddexp", "logaddexp2", "xlogy", "igamma", "igammac", "eq", "ne", "lt",
+            "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+            "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
             "bitwise_left_shift", "bitwise_right_shift", "sgn", "round", "polygamma", "mvlgamma", "logit",
             "nan_to_num", "isnan", "isinf", "isposinf", "isneginf", "isfinite", "isreal", "signbit", "where",
             "clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "heaviside", "sinc",
@@ -988,13 +1170,13 @@ _METHODS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_
             "rsub"] + list(_UNARY)
 
 _INPLACE = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "pow",
-            "float_power", "atan2", "arctan2", "hypot", "fmod", "remainder", "copysign", "xlogy", "eq", "ne",
-            "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal",
-            "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
-            "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "sgn", "round",
-            "logit", "nan_to_num", "clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv",
-            "heaviside", "sinc", "deg2rad", "rad2deg", "arcsin", "arccos", "arctan", "arcsinh", "arccosh",
-            "arctanh", "negative", "absolute", "fix"] + [n for n in _UNARY if n not in ("angle",)]
+            "float_power", "atan2", "arctan2", "hypot", "fmod", "remainder", "copysign", "xlogy", "igamma",
+            "igammac", "eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater",
+            "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
+            "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "sgn",
+            "round", "mvlgamma", "logit", "nan_to_num", "clamp", "clip", "clamp_min", "clamp_max", "lerp",
+            "addcmul", "addcdiv", "heaviside", "sinc", "deg2rad", "rad2deg", "arcsin", "arccos", "arctan",
+            "arcsinh", "arccosh", "arctanh", "negative", "absolute", "fix"] + [n for n in _UNARY if n != "angle"]
 
 
 def _polygamma_method(self, n):
