@@ -1,6 +1,7 @@
 """ember.optim optimizers against torch.optim: trajectories, state dicts, hooks, errors, differentiable steps."""
 import copy
 import importlib
+import inspect
 import pickle
 
 import numpy as np
@@ -184,6 +185,23 @@ def test_version_counter_bumped():
     assert p._version_value == v + 1
 
 
+@pytest.mark.parametrize("name,kwargs", CASES, ids=_ids(CASES))
+def test_version_counter_matches_torch(name, kwargs):
+    """One bump per in-place write to the parameter, as torch's (decoupled weight decay, ASGD and NAdam write twice)."""
+    res = []
+    for m in (ember, torch):
+        p = m.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        opt = getattr(m.optim, name)([p], **kwargs)
+        deltas = []
+        for i in range(3):
+            p.grad = m.tensor([0.5, -0.25, 1.0]) * (i + 1)
+            before = p._version_value if m is ember else p._version
+            opt.step()
+            deltas.append((p._version_value if m is ember else p._version) - before)
+        res.append(deltas)
+    assert res[0] == res[1]
+
+
 def test_step_grad_mode_and_closure():
     for m in (ember, torch):
         p = m.ones(3, requires_grad=True)
@@ -309,6 +327,19 @@ def test_load_state_dict_old_float_step():
         opt.load_state_dict(sd)
         assert isinstance(opt.state[p]["step"], m.Tensor) and isinstance(opt.state[p]["mu_product"], m.Tensor)
         assert float(opt.state[p]["step"]) == 2.0
+
+
+@pytest.mark.parametrize("name,kwargs", SD_CASES, ids=_ids(SD_CASES))
+def test_setstate_fills_missing_group_options(name, kwargs):
+    """A group from an older checkpoint (only ``params`` and ``lr``) gets each algorithm's default options back."""
+    res = []
+    for m in (ember, torch):
+        p = m.ones(2, requires_grad=True)
+        opt = getattr(m.optim, name)([p], **kwargs)
+        group = {"params": [p], "lr": opt.param_groups[0]["lr"]}
+        opt.__setstate__({"state": opt.state, "param_groups": [group]})
+        res.append(opt.param_groups[0])
+    assert {k: v for k, v in res[0].items() if k != "params"} == {k: v for k, v in res[1].items() if k != "params"}
 
 
 def test_load_state_dict_errors():
@@ -591,6 +622,25 @@ def test_differentiable_step_gradients(name, kwargs):
 
     for a, b in zip(run(ember), run(torch)):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+FUNCTIONAL = ["sgd", "adam", "adamw", "adagrad", "rmsprop", "adadelta", "adamax", "asgd", "nadam", "radam", "rprop"]
+CLASSES = ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "ASGD", "NAdam", "RAdam", "Rprop",
+           "SparseAdam", "LBFGS"]
+
+
+def _params(fn):
+    return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
+
+
+@pytest.mark.parametrize("name", FUNCTIONAL)
+def test_functional_signatures_match_torch(name):
+    assert _params(getattr(_sub(ember, name), name)) == _params(getattr(_sub(torch, name), name))
+
+
+@pytest.mark.parametrize("name", CLASSES)
+def test_constructor_signatures_match_torch(name):
+    assert _params(getattr(ember.optim, name).__init__) == _params(getattr(torch.optim, name).__init__)
 
 
 def test_functional_forms():

@@ -1,9 +1,8 @@
 """``torch.optim.adadelta``: Adadelta."""
 import numpy as np
 
-from .._tensor import Tensor
-from .optimizer import (Optimizer, _add_scaled, _addcmul_, _check_capturable, _check_lr, _closure_loss, _grad_for,
-                        _l2_grad, _real, _recording, _scalar, _step_tensor, _zeros_like)
+from .optimizer import (Optimizer, _addcmul_, _check_capturable, _check_lr, _check_nonnegative, _check_state_steps,
+                        _l2_grad, _new_step, _new_zeros, _recording, _scalar, _start_update)
 
 __all__ = ["Adadelta", "adadelta"]
 
@@ -15,57 +14,34 @@ class Adadelta(Optimizer):
     ``p -= lr*delta``.  ``foreach`` is accepted and gives the for-loop results.
     """
 
+    _state_spec = (("step", _new_step, None), ("square_avg", _new_zeros, None), ("acc_delta", _new_zeros, None))
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _scalar_state = ("step",)
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
         _check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(eps, "epsilon")
+        _check_nonnegative(weight_decay, "weight_decay")
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._tensorize_state("step")
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
-            for group in self.param_groups:
-                params, grads, square_avgs, acc_deltas, state_steps = [], [], [], [], []
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p._grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor(p, group["capturable"])
-                        state["square_avg"] = _zeros_like(p)
-                        state["acc_delta"] = _zeros_like(p)
-                    square_avgs.append(state["square_avg"])
-                    acc_deltas.append(state["acc_delta"])
-                    state_steps.append(state["step"])
-                adadelta(params, grads, square_avgs, acc_deltas, state_steps, lr=group["lr"], rho=group["rho"],
-                         eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"],
-                         differentiable=group["differentiable"], capturable=group["capturable"])
-        return loss
+        return self._run_step(closure)
+
+    def _update_group(self, group, params, grads, state_steps, square_avgs, acc_deltas):
+        adadelta(params, grads, square_avgs, acc_deltas, state_steps, lr=group["lr"], rho=group["rho"],
+                 eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"],
+                 differentiable=group["differentiable"], capturable=group["capturable"])
 
 
 def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=False, foreach=None,
              differentiable=False, has_complex=False, *, lr, rho, eps, weight_decay, maximize):
     """Functional Adadelta (``torch.optim.adadelta.adadelta``) over lists of tensors, updated in place."""
-    if not all(isinstance(t, Tensor) for t in state_steps):
-        raise RuntimeError("API has changed, `state_steps` argument must contain a list of singleton tensors")
+    _check_state_steps(state_steps)
     if differentiable or _recording(params, grads):
         return _differentiable_adadelta(params, grads, square_avgs, acc_deltas, state_steps, lr, rho, eps,
                                         weight_decay, maximize)
@@ -73,29 +49,20 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
     if capturable:
         for p in params:
             _check_capturable(p)
+    add, sqrt = np.add, np.sqrt
     for p, grad, square_avg, acc_delta, step_t in zip(params, grads, square_avgs, acc_deltas, state_steps):
-        st = step_t._data
-        st += 1
-        g = grad._data
-        if maximize:
-            g = np.negative(g)
-        if weight_decay != 0:
-            g = _add_scaled(g, p._data, weight_decay)
-        g = _real(g)
-        v = _real(square_avg._data)
-        u = _real(acc_delta._data)
+        _, d, g, v, u = _start_update(p, grad, step_t, (square_avg, acc_delta), False, maximize, weight_decay)
         std = np.empty_like(v)
         v *= rho
         _addcmul_(v, g, g, 1 - rho, std)
-        np.add(v, eps, out=std)
-        np.sqrt(std, out=std)
-        delta = u + eps
-        np.sqrt(delta, out=delta)
+        add(v, eps, out=std)
+        sqrt(std, out=std)
+        delta = add(u, eps)
+        sqrt(delta, out=delta)
         delta /= std
         delta *= g
         u *= rho
         _addcmul_(u, delta, delta, 1 - rho, std)
-        d = _real(p._data)
         delta *= lr
         d -= delta
         p._bump()

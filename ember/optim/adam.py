@@ -2,8 +2,9 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _add_scaled, _addcdiv_, _addcmul_, _check_capturable, _check_fused, _closure_loss,
-                        _grad_for, _l2_grad, _lerp_, _real, _recording, _scalar, _step_tensor, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _addcdiv_, _check_betas, _check_fused, _check_nonnegative,
+                        _check_state_steps, _l2_grad, _new_step, _new_zeros, _real, _recording, _scalar, _start_update,
+                        _to_scalar)
 
 __all__ = ["Adam", "adam"]
 
@@ -18,6 +19,12 @@ class Adam(Optimizer):
     ``capturable`` needs an accelerator, as in torch.
     """
 
+    _state_spec = (("step", _new_step, None), ("exp_avg", _new_zeros, None), ("exp_avg_sq", _new_zeros, None),
+                   ("max_exp_avg_sq", _new_zeros, lambda group: group["amsgrad"]))
+    _group_defaults = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                       "differentiable": False, "decoupled_weight_decay": False, "fused": None}
+    _scalar_state = ("step",)
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False):
         if isinstance(lr, Tensor):
@@ -27,14 +34,9 @@ class Adam(Optimizer):
                 raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(eps, "epsilon")
+        _check_betas(betas)
+        _check_nonnegative(weight_decay, "weight_decay")
         if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
                 or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
             raise ValueError("betas must be either both floats or both Tensors")
@@ -51,56 +53,22 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
         _check_fused(fused, differentiable, foreach)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("fused", None)
-        self._tensorize_state("step")
-
-    def _init_group(self, group, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps):
-        amsgrad = group["amsgrad"]
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            params.append(p)
-            grads.append(grad)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _step_tensor(p, group["capturable"] or group["fused"], group["fused"])
-                state["exp_avg"] = _zeros_like(p)
-                state["exp_avg_sq"] = _zeros_like(p)
-                if amsgrad:
-                    state["max_exp_avg_sq"] = _zeros_like(p)
-            exp_avgs.append(state["exp_avg"])
-            exp_avg_sqs.append(state["exp_avg_sq"])
-            if amsgrad:
-                max_exp_avg_sqs.append(state["max_exp_avg_sq"])
-            if group["differentiable"] and state["step"].requires_grad:
-                raise RuntimeError("`requires_grad` is not supported for `step` in differentiable mode")
-            if group["foreach"] and isinstance(group["lr"], Tensor) and not group["capturable"]:
-                raise RuntimeError("lr as a Tensor is not supported for capturable=False and foreach=True")
-            state_steps.append(state["step"])
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps = [], [], [], [], [], []
-                self._init_group(group, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps)
-                beta1, beta2 = group["betas"]
-                adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps,
-                     amsgrad=group["amsgrad"], beta1=beta1, beta2=beta2, lr=group["lr"],
-                     weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],
-                     capturable=group["capturable"], differentiable=group["differentiable"],
-                     decoupled_weight_decay=group["decoupled_weight_decay"])
-        return loss
+        return self._run_step(closure)
+
+    def _update_group(self, group, params, grads, state_steps, exp_avgs, exp_avg_sqs, max_exp_avg_sqs):
+        lr_error = group["foreach"] and isinstance(group["lr"], Tensor) and not group["capturable"]
+        if group["differentiable"] or lr_error:
+            for step_t in state_steps:  # torch's per-parameter checks, in its order
+                if group["differentiable"] and step_t.requires_grad:
+                    raise RuntimeError("`requires_grad` is not supported for `step` in differentiable mode")
+                if lr_error:
+                    raise RuntimeError("lr as a Tensor is not supported for capturable=False and foreach=True")
+        beta1, beta2 = group["betas"]
+        adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, amsgrad=group["amsgrad"],
+             beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"],
+             maximize=group["maximize"], capturable=group["capturable"], differentiable=group["differentiable"],
+             decoupled_weight_decay=group["decoupled_weight_decay"])
 
 
 def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, foreach=None, capturable=False,
@@ -109,34 +77,16 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
     """Functional Adam (``torch.optim.adam.adam``) over lists of tensors, updated in place."""
     if grad_scale is not None or found_inf is not None:
         raise NotImplementedError("adam: grad_scale/found_inf (AMP gradient scaling) are not supported by ember")
-    if not all(isinstance(t, Tensor) for t in state_steps):
-        raise RuntimeError("API has changed, `state_steps` argument must contain a list of singleton tensors")
+    _check_state_steps(state_steps)
     if differentiable or _recording(params, grads):
         return _differentiable_adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, amsgrad,
                                     beta1, beta2, lr, weight_decay, eps, maximize, decoupled_weight_decay)
     lr, beta1, beta2 = _scalar(lr), _scalar(beta1), _scalar(beta2)
     weight_decay = _scalar(weight_decay)
     for i, p in enumerate(params):
-        if capturable:
-            _check_capturable(p)
-        d = _real(p._data)
-        g = _real(grads[i]._data)
-        if maximize:
-            g = np.negative(g)
-        st = state_steps[i]._data
-        st += 1
-        step = float(st)
-        if weight_decay != 0:
-            if decoupled_weight_decay:
-                d *= 1 - lr * weight_decay
-            else:
-                g = _add_scaled(g, d, weight_decay)
-        m = _real(exp_avgs[i]._data)
-        v = _real(exp_avg_sqs[i]._data)
-        tmp = np.empty_like(m)
-        _lerp_(m, g, 1 - beta1, tmp)
-        v *= beta2
-        _addcmul_(v, g, g, 1 - beta2, tmp)
+        step, d, g, m, v = _start_update(p, grads[i], state_steps[i], (exp_avgs[i], exp_avg_sqs[i]), capturable,
+                                         maximize, weight_decay, lr, decoupled_weight_decay)
+        tmp = _adam_moments(m, v, g, beta1, beta2)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if amsgrad:

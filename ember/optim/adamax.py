@@ -1,9 +1,8 @@
 """``torch.optim.adamax``: Adamax (Adam with the infinity norm)."""
 import numpy as np
 
-from .._tensor import Tensor
-from .optimizer import (Optimizer, _add_scaled, _addcdiv_, _check_capturable, _check_lr, _closure_loss, _grad_for,
-                        _l2_grad, _lerp_, _real, _recording, _scalar, _step_tensor, _zeros_like)
+from .optimizer import (Optimizer, _addcdiv_, _check_betas, _check_lr, _check_nonnegative, _check_state_steps, _l2_grad,
+                        _lerp_, _new_step, _new_zeros, _recording, _scalar, _start_update)
 
 __all__ = ["Adamax", "adamax"]
 
@@ -15,85 +14,48 @@ class Adamax(Optimizer):
     ``foreach`` is accepted and gives the for-loop results.
     """
 
+    _state_spec = (("step", _new_step, None), ("exp_avg", _new_zeros, None), ("exp_inf", _new_zeros, None))
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _scalar_state = ("step",)
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
                  maximize=False, differentiable=False, capturable=False):
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(eps, "epsilon")
+        _check_betas(betas)
+        _check_nonnegative(weight_decay, "weight_decay")
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._tensorize_state("step")
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_infs, state_steps = [], [], [], [], []
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p._grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor(p, group["capturable"])
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_inf"] = _zeros_like(p)
-                    exp_avgs.append(state["exp_avg"])
-                    exp_infs.append(state["exp_inf"])
-                    state_steps.append(state["step"])
-                beta1, beta2 = group["betas"]
-                adamax(params, grads, exp_avgs, exp_infs, state_steps, eps=group["eps"], beta1=beta1, beta2=beta2,
-                       lr=group["lr"], weight_decay=group["weight_decay"], maximize=group["maximize"],
-                       differentiable=group["differentiable"], capturable=group["capturable"])
-        return loss
+        return self._run_step(closure)
+
+    def _update_group(self, group, params, grads, state_steps, exp_avgs, exp_infs):
+        beta1, beta2 = group["betas"]
+        adamax(params, grads, exp_avgs, exp_infs, state_steps, eps=group["eps"], beta1=beta1, beta2=beta2,
+               lr=group["lr"], weight_decay=group["weight_decay"], maximize=group["maximize"],
+               differentiable=group["differentiable"], capturable=group["capturable"])
 
 
 def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximize=False, differentiable=False,
            capturable=False, has_complex=False, *, eps, beta1, beta2, lr, weight_decay):
     """Functional Adamax (``torch.optim.adamax.adamax``) over lists of tensors, updated in place."""
-    if not all(isinstance(t, Tensor) for t in state_steps):
-        raise RuntimeError("API has changed, `state_steps` argument must contain a list of singleton tensors")
+    _check_state_steps(state_steps)
     if differentiable or _recording(params, grads):
         return _differentiable_adamax(params, grads, exp_avgs, exp_infs, state_steps, eps, beta1, beta2, lr,
                                       weight_decay, maximize)
     lr = _scalar(lr)
     for i, p in enumerate(params):
-        if capturable:
-            _check_capturable(p)
-        g = grads[i]._data
-        if maximize:
-            g = np.negative(g)
-        st = state_steps[i]._data
-        st += 1
-        if weight_decay != 0:
-            g = _add_scaled(g, p._data, weight_decay)
-        d, g = _real(p._data), _real(g)
-        m = _real(exp_avgs[i]._data)
-        u = _real(exp_infs[i]._data)
+        step, d, g, m, u = _start_update(p, grads[i], state_steps[i], (exp_avgs[i], exp_infs[i]), capturable,
+                                         maximize, weight_decay)
         tmp = np.empty_like(m)
         _lerp_(m, g, 1 - beta1, tmp)
         u *= beta2
         np.abs(g, out=tmp)
         tmp += eps
         np.maximum(u, tmp, out=u)
-        clr = lr / (1 - beta1 ** float(st))
-        _addcdiv_(d, m, u, -clr, tmp)
+        _addcdiv_(d, m, u, -(lr / (1 - beta1 ** step)), tmp)
         p._bump()
 
 

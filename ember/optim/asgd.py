@@ -2,10 +2,15 @@
 import numpy as np
 
 from .._tensor import _wrap
-from .optimizer import (Optimizer, _add_scaled, _check_capturable, _check_lr, _closure_loss, _grad_for, _l2_grad, _real,
-                        _recording, _scalar, _scalar_dtype, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _check_lr, _check_nonnegative, _l2_grad, _new_zeros, _recording, _scalar,
+                        _scalar_dtype, _start_update, _to_scalar)
 
 __all__ = ["ASGD", "asgd"]
+
+
+def _device_scalar(p, value):
+    """A 0-d tensor of the scalar dtype on ``p``'s device (ASGD keeps its scalars beside the parameter)."""
+    return _wrap(np.full_like(p._data, value, dtype=_scalar_dtype(), shape=()))
 
 
 class ASGD(Optimizer):
@@ -17,55 +22,28 @@ class ASGD(Optimizer):
     gives the for-loop results.
     """
 
+    _state_spec = (("step", lambda opt, p, group: _device_scalar(p, 0.0), None),
+                   ("eta", lambda opt, p, group: _device_scalar(p, float(_to_scalar(group["lr"]))), None),
+                   ("mu", lambda opt, p, group: _device_scalar(p, 1.0), None), ("ax", _new_zeros, None))
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _scalar_state = ("step", "eta", "mu")
+
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
         _check_lr(lr)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(weight_decay, "weight_decay")
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0, "weight_decay": weight_decay,
                     "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
                     "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._tensorize_state("step", "eta", "mu")
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
-            for group in self.param_groups:
-                params, grads, mus, axs, etas, state_steps = [], [], [], [], [], []
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p._grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _device_scalar(p, 0.0)
-                        state["eta"] = _device_scalar(p, float(_to_scalar(group["lr"])))
-                        state["mu"] = _device_scalar(p, 1.0)
-                        state["ax"] = _zeros_like(p)
-                    mus.append(state["mu"])
-                    axs.append(state["ax"])
-                    etas.append(state["eta"])
-                    state_steps.append(state["step"])
-                asgd(params, grads, axs, mus, etas, state_steps, lambd=group["lambd"], lr=group["lr"],
-                     t0=group["t0"], alpha=group["alpha"], weight_decay=group["weight_decay"],
-                     maximize=group["maximize"], differentiable=group["differentiable"],
-                     capturable=group["capturable"])
-        return loss
+        return self._run_step(closure)
 
-
-def _device_scalar(p, value):
-    """A 0-d tensor of the scalar dtype on ``p``'s device (ASGD keeps its scalars beside the parameter)."""
-    return _wrap(np.full_like(p._data, value, dtype=_scalar_dtype(), shape=()))
+    def _update_group(self, group, params, grads, state_steps, etas, mus, axs):
+        asgd(params, grads, axs, mus, etas, state_steps, lambd=group["lambd"], lr=group["lr"], t0=group["t0"],
+             alpha=group["alpha"], weight_decay=group["weight_decay"], maximize=group["maximize"],
+             differentiable=group["differentiable"], capturable=group["capturable"])
 
 
 def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=False, differentiable=False,
@@ -76,33 +54,22 @@ def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=Fals
                                     maximize)
     lr = _scalar(lr)
     for i, p in enumerate(params):
-        if capturable:
-            _check_capturable(p)
-        g = grads[i]._data
-        if maximize:
-            g = np.negative(g)
-        mu, eta = mus[i]._data, etas[i]._data
-        st = state_steps[i]._data
-        st += 1
-        d = p._data
-        if weight_decay != 0:
-            g = _add_scaled(g, d, weight_decay)
-        d, g = _real(d), _real(g)
-        ax = _real(axs[i]._data)
-        eta_value = float(eta)
+        step, d, g, ax = _start_update(p, grads[i], state_steps[i], (axs[i],), capturable, maximize, weight_decay)
+        eta, mu = etas[i]._data, mus[i]._data
+        eta_value = eta.item()
         d *= 1 - lambd * eta_value
-        d -= g * eta_value
         p._bump()
-        mu_value = float(mu)
+        d -= np.multiply(g, eta_value)
+        p._bump()
+        mu_value = mu.item()
         if mu_value != 1:
-            diff = d - ax
+            diff = np.subtract(d, ax)
             diff *= mu_value
             ax += diff
         else:
             ax[...] = d
-        step = float(st)
-        eta[...] = lr / ((1 + lambd * lr * step) ** alpha)
-        mu[...] = 1 / max(1, step - t0)
+        eta.fill(lr / ((1 + lambd * lr * step) ** alpha))
+        mu.fill(1 / max(1, step - t0))
 
 
 def _differentiable_asgd(params, grads, axs, mus, etas, state_steps, lambd, lr, t0, alpha, weight_decay, maximize):

@@ -1,9 +1,9 @@
 """``torch.optim.nadam``: NAdam (Adam with Nesterov momentum and momentum decay)."""
 import numpy as np
 
-from .._tensor import Tensor
-from .optimizer import (Optimizer, _add_scaled, _addcdiv_, _addcmul_, _check_capturable, _check_lr, _closure_loss,
-                        _grad_for, _l2_grad, _lerp_, _real, _recording, _scalar, _step_tensor, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _addcdiv_, _check_betas, _check_lr, _check_nonnegative,
+                        _check_state_steps, _l2_grad, _new_step, _new_zeros, _recording, _scalar, _start_update,
+                        _step_tensor)
 
 __all__ = ["NAdam", "nadam"]
 
@@ -17,111 +17,63 @@ class NAdam(Optimizer):
     ``foreach`` is accepted and gives the for-loop results.
     """
 
+    _state_spec = (("step", _new_step, None),
+                   ("mu_product", lambda opt, p, group: _step_tensor(p, group["capturable"], value=1.0), None),
+                   ("exp_avg", _new_zeros, None), ("exp_avg_sq", _new_zeros, None))
+    _group_defaults = {"maximize": False, "foreach": None, "capturable": False, "differentiable": False,
+                       "decoupled_weight_decay": False}
+    _scalar_state = ("step", "mu_product")
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_nonnegative(eps, "epsilon")
+        _check_betas(betas)
+        _check_nonnegative(weight_decay, "weight_decay")
+        _check_nonnegative(momentum_decay, "momentum_decay")
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-        self._tensorize_state("step", "mu_product")
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps = [], [], [], [], [], []
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p._grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor(p, group["capturable"])
-                        state["mu_product"] = _step_tensor(p, group["capturable"], value=1.0)
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_avg_sq"] = _zeros_like(p)
-                    exp_avgs.append(state["exp_avg"])
-                    exp_avg_sqs.append(state["exp_avg_sq"])
-                    mu_products.append(state["mu_product"])
-                    state_steps.append(state["step"])
-                beta1, beta2 = group["betas"]
-                nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, beta1=beta1, beta2=beta2,
-                      lr=group["lr"], weight_decay=group["weight_decay"], momentum_decay=group["momentum_decay"],
-                      eps=group["eps"], maximize=group["maximize"],
-                      decoupled_weight_decay=group["decoupled_weight_decay"], capturable=group["capturable"],
-                      differentiable=group["differentiable"])
-        return loss
+        return self._run_step(closure)
+
+    def _update_group(self, group, params, grads, state_steps, mu_products, exp_avgs, exp_avg_sqs):
+        beta1, beta2 = group["betas"]
+        nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, beta1=beta1, beta2=beta2,
+              lr=group["lr"], weight_decay=group["weight_decay"], momentum_decay=group["momentum_decay"],
+              eps=group["eps"], maximize=group["maximize"], decoupled_weight_decay=group["decoupled_weight_decay"],
+              capturable=group["capturable"], differentiable=group["differentiable"])
 
 
 def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoupled_weight_decay=False, foreach=None,
           capturable=False, differentiable=False, has_complex=False, maximize=False, *, beta1, beta2, lr,
           weight_decay, momentum_decay, eps):
     """Functional NAdam (``torch.optim.nadam.nadam``) over lists of tensors, updated in place."""
-    if not all(isinstance(t, Tensor) for t in state_steps):
-        raise RuntimeError("API has changed, `state_steps` argument must contain a list of singleton tensors")
-    if not all(isinstance(t, Tensor) for t in mu_products):
-        raise RuntimeError("API has changed, `mu_products` argument must contain a list of singleton tensors")
+    _check_state_steps(state_steps)
+    _check_state_steps(mu_products, "mu_products")
     if differentiable or _recording(params, grads):
         return _differentiable_nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, beta1, beta2,
                                      lr, weight_decay, momentum_decay, eps, decoupled_weight_decay, maximize)
     lr = _scalar(lr)
     for i, p in enumerate(params):
-        if capturable:
-            _check_capturable(p)
-        g = grads[i]._data
-        if maximize:
-            g = np.negative(g)
-        st = state_steps[i]._data
-        st += 1
-        step = float(st)
-        bias_correction2 = 1 - beta2 ** step
-        d = p._data
-        if weight_decay != 0:
-            if decoupled_weight_decay:
-                d *= 1 - lr * weight_decay
-            else:
-                g = _add_scaled(g, d, weight_decay)
-        d, g = _real(d), _real(g)
-        m = _real(exp_avgs[i]._data)
-        v = _real(exp_avg_sqs[i]._data)
+        step, d, g, m, v = _start_update(p, grads[i], state_steps[i], (exp_avgs[i], exp_avg_sqs[i]), capturable,
+                                         maximize, weight_decay, lr, decoupled_weight_decay)
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
         mp = mu_products[i]._data
         mp *= mu
-        mu_product = float(mp)
-        tmp = np.empty_like(m)
-        _lerp_(m, g, 1 - beta1, tmp)
-        v *= beta2
-        _addcmul_(v, g, g, 1 - beta2, tmp)
-        denom = v / bias_correction2
+        mu_product = mp.item()
+        tmp = _adam_moments(m, v, g, beta1, beta2)
+        denom = np.divide(v, 1 - beta2 ** step)
         np.sqrt(denom, out=denom)
-        mu_product_next = mu_product * mu_next
         denom += eps
         _addcdiv_(d, g, denom, -lr * (1.0 - mu) / (1.0 - mu_product), tmp)
-        _addcdiv_(d, m, denom, (-lr * mu_next) / (1.0 - mu_product_next), tmp)
+        p._bump()
+        _addcdiv_(d, m, denom, (-lr * mu_next) / (1.0 - mu_product * mu_next), tmp)
         p._bump()
 
 

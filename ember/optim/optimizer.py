@@ -8,7 +8,8 @@ exactly and a torch optimizer state dict whose tensors were converted to ember t
 
 The algorithms update the raw arrays in place (``p._data``, ``p.grad._data``) with NumPy ufuncs, as
 torch's single-tensor ("for-loop") implementation does, in the same arithmetic order; the parameter's
-version counter is bumped as torch's in-place ``add_`` would.  (torch's CPU kernels fuse some
+version counter is bumped once per in-place write, as torch's ``mul_``/``add_``/``addcdiv_`` calls would (twice
+for decoupled weight decay, NAdam and ASGD).  (torch's CPU kernels fuse some
 multiply-adds and use a vectorised ``sqrt``, so float32 results agree to rounding, not bit for bit.)
 With ``differentiable=True`` — or a functional form called in grad mode on tensors that require grad —
 the step runs torch's ops on tensors instead, so autograd records it.  ``foreach`` and ``fused`` are
@@ -103,7 +104,17 @@ class Optimizer:
 
     ``params``: an iterable of tensors, of ``(name, tensor)`` pairs, or of dicts (param groups);
     ``defaults``: the hyper-parameters a group gets when it does not specify them.
+
+    The algorithms declare their per-parameter state in ``_state_spec``: ``(key, make, when)`` entries in
+    torch's creation order, ``make(optimizer, param, group)`` building the tensor (``None``: the update
+    itself creates it, as SGD's momentum buffer) and ``when(group)`` (``None``: always) whether the group keeps
+    it.  ``_group_defaults`` are the options ``__setstate__`` fills into older groups and ``_scalar_state`` the
+    state entries it turns from Python numbers into 0-d tensors.
     """
+
+    _state_spec = ()
+    _group_defaults = {}
+    _scalar_state = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -144,6 +155,12 @@ class Optimizer:
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
         self.defaults.setdefault("differentiable", False)
+        if self._group_defaults:
+            for group in self.param_groups:
+                for key, value in self._group_defaults.items():
+                    group.setdefault(key, value)
+        if self._scalar_state:
+            self._tensorize_state(*self._scalar_state)
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("
@@ -355,6 +372,47 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # ------------------------------------------------------------------------------------------ shared helpers
+    def _run_step(self, closure):
+        """The ``step`` of the built-in algorithms: the loss from ``closure`` (evaluated with grad enabled), then
+        ``self._update_group(group, *self._init_group(group))`` for each group, in the grad mode torch's
+        ``_use_grad_for_differentiable`` sets (recording only for ``differentiable=True``)."""
+        loss = _closure_loss(closure)
+        with _grad_for(self):
+            for group in self.param_groups:
+                self._update_group(group, *self._init_group(group))
+        return loss
+
+    def _init_group(self, group):
+        """torch's per-algorithm ``_init_group``, driven by ``_state_spec``: returns ``(params, grads, *lists)``
+        for the group's parameters that have a gradient, one list per spec entry holding their state tensors
+        under that key (empty where the group does not keep it).  An empty state is first filled, as torch
+        does lazily on the first step; a key whose ``make`` is ``None`` gives ``None`` until the update sets it."""
+        spec = self._state_spec
+        lists = [[] for _ in spec]
+        kept = [(lst, key, make) for lst, (key, make, when) in zip(lists, spec) if when is None or when(group)]
+        params, grads = [], []
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            params.append(p)
+            grads.append(grad)
+            if not kept:
+                continue
+            st = state[p]
+            if not st:
+                self._fill_state(st, p, group)
+            for lst, key, make in kept:
+                lst.append(st[key] if make is not None else st.get(key))
+        return (params, grads, *lists)
+
+    def _fill_state(self, state, p, group):
+        """Create every state entry the group keeps for ``p`` (Adagrad does this at construction)."""
+        for key, make, when in self._state_spec:
+            if make is not None and (when is None or when(group)):
+                state[key] = make(self, p, group)
+
     def _tensorize_state(self, *keys):
         """After loading: state values under ``keys`` given as Python numbers (old checkpoints) become 0-d
         tensors of the scalar dtype, as torch's ``__setstate__`` does."""
@@ -391,7 +449,14 @@ def _to_scalar(x):
     return x.squeeze() if isinstance(x, Tensor) and x.dim() != 0 else x
 
 
-def _zeros_like(p):
+def _new_step(optimizer, p, group):
+    """``_state_spec`` maker of ``step``: on the parameter's device for capturable or fused groups."""
+    fused = group.get("fused")
+    return _step_tensor(p, group.get("capturable") or fused, fused)
+
+
+def _new_zeros(optimizer, p, group):
+    """``_state_spec`` maker of a zero-filled state shaped (and laid out) like the parameter."""
     return _wrap(np.zeros_like(p._data))
 
 
@@ -402,6 +467,47 @@ def _full_like(p, value):
 def _scalar(x):
     """A hyper-parameter as a Python number (a 1-element tensor ``lr`` gives its value)."""
     return x.item() if isinstance(x, Tensor) else x
+
+
+def _advance(step_t):
+    """``step_t += 1`` on a 0-d state tensor's array (written through ``fill``: a ufunc on a 0-d array costs
+    several times more); returns the new value as a Python float."""
+    st = step_t._data
+    st.fill(st.item() + 1)
+    return st.item()
+
+
+def _start_update(p, grad, step_t, states, capturable, maximize, weight_decay, lr=0.0, decoupled=False):
+    """The opening every algorithm's per-parameter update shares, in torch's order: the capturable check,
+    ``step_t += 1`` (when given), the gradient negated for ``maximize``, then weight decay (``p *= 1 - lr*wd``,
+    an in-place update of the parameter, when ``decoupled``; else ``g = g + wd*p``).  Returns the new step, then
+    the arrays of the parameter, the gradient (a new array only when changed) and the ``states`` tensors, all
+    seen as real pairs for complex parameters (torch's ``view_as_real``)."""
+    if capturable:
+        _check_capturable(p)
+    step = None if step_t is None else _advance(step_t)
+    d, g = p._data, grad._data
+    if maximize:
+        g = np.negative(g)
+    if weight_decay != 0:
+        if decoupled:
+            d *= 1 - lr * weight_decay
+            p._bump()
+        else:
+            g = _add_scaled(g, d, weight_decay)
+    if d.dtype.kind == "c":
+        return (step, _real(d), _real(g), *[_real(t._data) for t in states])
+    return (step, d, g, *[t._data for t in states])
+
+
+def _adam_moments(m, v, g, beta1, beta2):
+    """Adam's moment updates in torch's order, ``m.lerp_(g, 1-beta1)`` and
+    ``v.mul_(beta2).addcmul_(g, g, value=1-beta2)``; returns the scratch array used (free for reuse)."""
+    tmp = np.empty_like(m)
+    _lerp_(m, g, 1 - beta1, tmp)
+    v *= beta2
+    _addcmul_(v, g, g, 1 - beta2, tmp)
+    return tmp
 
 
 def _real(a):
@@ -492,3 +598,21 @@ def _check_lr(lr):
         raise ValueError("Tensor lr must be 1-element")
     if not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def _check_nonnegative(value, what):
+    """torch's ``if not 0.0 <= value: raise ValueError(f"Invalid {what} value: {value}")``."""
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {what} value: {value}")
+
+
+def _check_betas(betas):
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+
+
+def _check_state_steps(state_steps, what="state_steps"):
+    """The functional forms take ``step`` (and NAdam's ``mu_product``) as 0-d tensors, as torch 2.x."""
+    if not all(isinstance(t, Tensor) for t in state_steps):
+        raise RuntimeError(f"API has changed, `{what}` argument must contain a list of singleton tensors")

@@ -1,9 +1,8 @@
 """``torch.optim.radam``: RAdam (rectified Adam)."""
 import numpy as np
 
-from .._tensor import Tensor
-from .optimizer import (Optimizer, _add_scaled, _addcmul_, _check_capturable, _check_lr, _closure_loss, _grad_for,
-                        _l2_grad, _lerp_, _real, _recording, _scalar, _step_tensor, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _check_betas, _check_lr, _check_nonnegative, _check_state_steps,
+                        _l2_grad, _new_step, _new_zeros, _recording, _scalar, _start_update)
 
 __all__ = ["RAdam", "radam"]
 
@@ -17,56 +16,31 @@ class RAdam(Optimizer):
     results.
     """
 
+    _state_spec = (("step", _new_step, None), ("exp_avg", _new_zeros, None), ("exp_avg_sq", _new_zeros, None))
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "decoupled_weight_decay": False,
+                       "capturable": False}
+    _scalar_state = ("step",)
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(eps, "epsilon")
+        _check_betas(betas)
+        _check_nonnegative(weight_decay, "weight_decay")
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "foreach": foreach, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("capturable", False)
-        self._tensorize_state("step")
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
-            for group in self.param_groups:
-                params, grads, exp_avgs, exp_avg_sqs, state_steps = [], [], [], [], []
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p._grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor(p, group["capturable"])
-                        state["exp_avg"] = _zeros_like(p)
-                        state["exp_avg_sq"] = _zeros_like(p)
-                    exp_avgs.append(state["exp_avg"])
-                    exp_avg_sqs.append(state["exp_avg_sq"])
-                    state_steps.append(state["step"])
-                beta1, beta2 = group["betas"]
-                radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, beta1=beta1, beta2=beta2, lr=group["lr"],
-                      weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],
-                      capturable=group["capturable"], differentiable=group["differentiable"],
-                      decoupled_weight_decay=group["decoupled_weight_decay"])
-        return loss
+        return self._run_step(closure)
+
+    def _update_group(self, group, params, grads, state_steps, exp_avgs, exp_avg_sqs):
+        beta1, beta2 = group["betas"]
+        radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, beta1=beta1, beta2=beta2, lr=group["lr"],
+              weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],
+              capturable=group["capturable"], differentiable=group["differentiable"],
+              decoupled_weight_decay=group["decoupled_weight_decay"])
 
 
 def _rect(rho_t, rho_inf):
@@ -77,38 +51,19 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
           differentiable=False, capturable=False, has_complex=False, maximize=False, *, beta1, beta2, lr,
           weight_decay, eps):
     """Functional RAdam (``torch.optim.radam.radam``) over lists of tensors, updated in place."""
-    if not all(isinstance(t, Tensor) for t in state_steps):
-        raise RuntimeError("API has changed, `state_steps` argument must contain a list of singleton tensors")
+    _check_state_steps(state_steps)
     if differentiable or _recording(params, grads):
         return _differentiable_radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, beta1, beta2, lr,
                                      weight_decay, eps, decoupled_weight_decay, maximize)
     lr = _scalar(lr)
+    rho_inf = 2 / (1 - beta2) - 1
     for i, p in enumerate(params):
-        if capturable:
-            _check_capturable(p)
-        g = grads[i]._data
-        if maximize:
-            g = np.negative(g)
-        st = state_steps[i]._data
-        st += 1
-        step = float(st)
-        d = p._data
-        if weight_decay != 0:
-            if decoupled_weight_decay:
-                d *= 1 - lr * weight_decay
-            else:
-                g = _add_scaled(g, d, weight_decay)
-        d, g = _real(d), _real(g)
-        m = _real(exp_avgs[i]._data)
-        v = _real(exp_avg_sqs[i]._data)
-        tmp = np.empty_like(m)
-        _lerp_(m, g, 1 - beta1, tmp)
-        v *= beta2
-        _addcmul_(v, g, g, 1 - beta2, tmp)
+        step, d, g, m, v = _start_update(p, grads[i], state_steps[i], (exp_avgs[i], exp_avg_sqs[i]), capturable,
+                                         maximize, weight_decay, lr, decoupled_weight_decay)
+        tmp = _adam_moments(m, v, g, beta1, beta2)
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
         upd = np.divide(m, bias_correction1, out=tmp)
-        rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
         upd *= lr
         if rho_t > 5.0:

@@ -1,11 +1,16 @@
 """``torch.optim.rprop``: resilient backpropagation."""
 import numpy as np
 
-from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_capturable, _check_lr, _closure_loss, _full_like, _grad_for, _real,
-                        _recording, _step_tensor, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _check_lr, _check_state_steps, _full_like, _new_step, _new_zeros, _recording,
+                        _start_update, _to_scalar)
 
 __all__ = ["Rprop", "rprop"]
+
+
+def _new_step_size(optimizer, p, group):
+    """Per-element step sizes, starting at ``lr`` (``lr + lr*1j`` for complex parameters)."""
+    lr = _to_scalar(group["lr"])
+    return _full_like(p._grad, complex(lr, lr) if p.is_complex() else float(lr))
 
 
 class Rprop(Optimizer):
@@ -17,6 +22,10 @@ class Rprop(Optimizer):
     results.
     """
 
+    _state_spec = (("step", _new_step, None), ("prev", _new_zeros, None), ("step_size", _new_step_size, None))
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _scalar_state = ("step",)
+
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
         _check_lr(lr)
@@ -26,59 +35,29 @@ class Rprop(Optimizer):
                     "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._tensorize_state("step")
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
-            for group in self.param_groups:
-                params, grads, prevs, step_sizes, state_steps = [], [], [], [], []
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    params.append(p)
-                    grads.append(p._grad)
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor(p, group["capturable"])
-                        state["prev"] = _zeros_like(p)
-                        lr = _to_scalar(group["lr"])
-                        state["step_size"] = _full_like(p._grad, complex(lr, lr) if p.is_complex() else float(lr))
-                    prevs.append(state["prev"])
-                    step_sizes.append(state["step_size"])
-                    state_steps.append(state["step"])
-                etaminus, etaplus = group["etas"]
-                step_size_min, step_size_max = group["step_sizes"]
-                rprop(params, grads, prevs, step_sizes, state_steps, step_size_min=step_size_min,
-                      step_size_max=step_size_max, etaminus=etaminus, etaplus=etaplus, maximize=group["maximize"],
-                      differentiable=group["differentiable"], capturable=group["capturable"])
-        return loss
+        return self._run_step(closure)
+
+    def _update_group(self, group, params, grads, state_steps, prevs, step_sizes):
+        etaminus, etaplus = group["etas"]
+        step_size_min, step_size_max = group["step_sizes"]
+        rprop(params, grads, prevs, step_sizes, state_steps, step_size_min=step_size_min,
+              step_size_max=step_size_max, etaminus=etaminus, etaplus=etaplus, maximize=group["maximize"],
+              differentiable=group["differentiable"], capturable=group["capturable"])
 
 
 def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturable=False, maximize=False,
           differentiable=False, has_complex=False, *, step_size_min, step_size_max, etaminus, etaplus):
     """Functional Rprop (``torch.optim.rprop.rprop``) over lists of tensors, updated in place."""
-    if not all(isinstance(t, Tensor) for t in state_steps):
-        raise RuntimeError("API has changed, `state_steps` argument must contain a list of singleton tensors")
+    _check_state_steps(state_steps)
     if differentiable or _recording(params, grads):
         return _differentiable_rprop(params, grads, prevs, step_sizes, state_steps, step_size_min, step_size_max,
                                      etaminus, etaplus, maximize)
     for i, p in enumerate(params):
-        if capturable:
-            _check_capturable(p)
-        st = state_steps[i]._data
-        st += 1
-        g = grads[i]._data
-        g = _real(np.negative(g) if maximize else g.copy())
-        prev = _real(prevs[i]._data)
-        step_size = _real(step_sizes[i]._data)
+        _, d, g, prev, step_size = _start_update(p, grads[i], state_steps[i], (prevs[i], step_sizes[i]), capturable,
+                                                 maximize, 0)
+        if not maximize:
+            g = g.copy()
         prod = g * prev
         neg = prod < 0
         factor = np.ones_like(step_size)
@@ -89,7 +68,6 @@ def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturabl
         g[neg] = 0
         upd = np.sign(g)
         upd *= step_size
-        d = _real(p._data)
         d -= upd
         prev[...] = g
         p._bump()

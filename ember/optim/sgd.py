@@ -2,7 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor, _wrap
-from .optimizer import Optimizer, _add_scaled, _check_fused, _closure_loss, _grad_for, _l2_grad, _recording, _scalar
+from .optimizer import Optimizer, _add_scaled, _check_fused, _l2_grad, _recording, _scalar
 
 __all__ = ["SGD", "sgd"]
 
@@ -15,6 +15,10 @@ class SGD(Optimizer):
     ``nesterov``, ``g += momentum * buf``; finally ``p -= lr * g``.  ``foreach``/``fused`` are accepted and
     give the for-loop results.
     """
+
+    _state_spec = (("momentum_buffer", None, lambda group: group["momentum"] != 0),)
+    _group_defaults = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+                       "fused": False}
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
                  foreach=None, differentiable=False, fused=None):
@@ -34,34 +38,16 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
         _check_fused(fused, differentiable, foreach)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
-
     def step(self, closure=None):
-        loss = _closure_loss(closure)
-        with _grad_for(self):
+        return self._run_step(closure)
+
+    def _update_group(self, group, params, grads, bufs):
+        sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=group["momentum"], lr=group["lr"],
+            dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"])
+        if group["momentum"] != 0:
             state = self.state
-            for group in self.param_groups:
-                params, grads, bufs = [], [], []
-                momentum = group["momentum"]
-                for p in group["params"]:
-                    if p._grad is not None:
-                        params.append(p)
-                        grads.append(p._grad)
-                        if momentum != 0:
-                            bufs.append(state[p].get("momentum_buffer"))
-                sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum, lr=group["lr"],
-                    dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"])
-                if momentum != 0:
-                    for p, buf in zip(params, bufs):
-                        state[p]["momentum_buffer"] = buf
-        return loss
+            for p, buf in zip(params, bufs):
+                state[p]["momentum_buffer"] = buf
 
 
 def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=None, fused=None, grad_scale=None,
@@ -75,9 +61,9 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
                                    nesterov, maximize)
     lr = _scalar(lr)
     weight_decay = _scalar(weight_decay)
+    multiply = np.multiply
     for i, p in enumerate(params):
-        d = p._data
-        g = d_p_list[i]._data
+        d, g = p._data, d_p_list[i]._data
         if maximize:
             g = np.negative(g)
         if weight_decay != 0:
@@ -90,9 +76,9 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
             else:
                 b = buf._data
                 b *= momentum
-                b += g if dampening == 0 else g * (1 - dampening)
+                b += g if dampening == 0 else multiply(g, 1 - dampening)
             g = _add_scaled(g, b, momentum) if nesterov else b
-        d -= g * lr
+        d -= multiply(g, lr)
         p._bump()
 
 
