@@ -236,6 +236,90 @@ def test_packed_sequence(cls, bidirectional):
         assert_same(a.grad, b.grad, atol=1e-4, rtol=1e-3)
 
 
+@pytest.mark.parametrize("cls,kw", [("LSTM", dict(proj_size=2, num_layers=2, bidirectional=True)),
+                                    ("LSTM", dict(proj_size=3, bias=False)),
+                                    ("GRU", dict(num_layers=2, bidirectional=True, bias=False)),
+                                    ("RNN", dict(nonlinearity="relu", bidirectional=True))], ids=str)
+@pytest.mark.parametrize("lengths", [[4, 6, 2, 4, 1], [3, 3, 3], [1]], ids=str)
+def test_packed_sequence_more(cls, kw, lengths):
+    """Packed batches of any length profile (uneven, equal, a single sequence) with projections, no biases,
+    ReLU, both directions: outputs, final states and all gradients, the final states weighted into the loss."""
+    e, t = pair(cls, 3, 5, **kw)
+    x = randn(max(lengths), len(lengths), 3)
+    xe, xt = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    pe = ember.nn.utils.rnn.pack_padded_sequence(xe, lengths, enforce_sorted=False)
+    pt = torch.nn.utils.rnn.pack_padded_sequence(xt, lengths, enforce_sorted=False)
+    (oe, he), (ot, ht) = e(pe), t(pt)
+    assert_same(oe.data, ot.data, atol=2e-5)
+    assert_same(_flatten(he), _flatten(ht), atol=2e-5)
+    w = randn(*ot.data.shape)
+    ((ot.data * torch.tensor(w)).sum() + sum((h ** 2).sum() for h in _flatten(ht))).backward()
+    ((oe.data * ember.tensor(w)).sum() + sum((h ** 2).sum() for h in _flatten(he))).backward()
+    assert_same(xe.grad, xt.grad, atol=1e-4)
+    for (n, a), (_, b) in zip(e.named_parameters(), t.named_parameters()):
+        assert_same(a.grad, b.grad, atol=2e-4, rtol=1e-3)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_gradients_and_states_are_not_aliased(cls):
+    """The incoming gradient of h_n is left as it was (batch of one: its transpose is contiguous), h_n of
+    a reversed direction is not a view of the output, and changing the output in place before backward
+    is an error for the LSTM (its derivative reads the output, as torch's) and allowed for GRU / RNN."""
+    for m in (ember, torch):
+        m.manual_seed(0)
+        mod = getattr(m.nn, cls)(3, 4, bidirectional=True)
+        x = m.randn(5, 1, 3, requires_grad=True)
+        out, hid = mod(x)
+        h = hid[0] if cls == "LSTM" else hid
+        g = m.ones(2, 1, 4)
+        m.autograd.backward([out.sum(), h], [None, g])
+        assert g.tolist() == [[[1.0] * 4]] * 2
+        out, hid = mod(x)
+        before = out.detach().clone()
+        (hid[0] if cls == "LSTM" else hid).zero_()
+        assert (out.detach() == before).all()
+    x = randn(5, 2, 3)
+
+    def modify_output_then_backward(m):
+        m.manual_seed(0)
+        out = getattr(m.nn, cls)(3, 4)(m.tensor(x, requires_grad=True))[0]
+        out.mul_(2)
+        out.sum().backward()
+        return out
+    if cls == "LSTM":
+        check_error(modify_output_then_backward)
+    else:
+        modify_output_then_backward(ember)
+
+
+@pytest.mark.parametrize("cls", ["LSTMCell", "GRUCell", "RNNCell"])
+def test_cells_empty_batch(cls):
+    e, t = pair(cls, 3, 4)
+    outs = []
+    for m, mod in ((ember, e), (torch, t)):
+        x = m.zeros(0, 3, requires_grad=True)
+        r = mod(x)
+        r = r[0] if isinstance(r, tuple) else r
+        r.sum().backward()
+        outs.append((r, x.grad, mod.weight_hh.grad))
+    assert_same(list(outs[0]), list(outs[1]))
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_reduced_precision_layers(dtype):
+    """float16 / bfloat16 layers compute in float32 (torch's opmath) and hand back their own dtype."""
+    e, t = pair("LSTM", 3, 4, proj_size=2, bidirectional=True)
+    x = randn(5, 2, 3)
+    ref = t(torch.tensor(x))
+    e = e.to(getattr(ember, dtype))
+    xe = ember.tensor(x).to(getattr(ember, dtype)).requires_grad_()
+    out, (h, c) = e(xe)
+    assert out.dtype == h.dtype == c.dtype == getattr(ember, dtype)
+    assert_same(out.float(), ref[0], atol=5e-2, rtol=5e-2)
+    out.float().sum().backward()
+    assert xe.grad.dtype == e.weight_hh_l0.grad.dtype == getattr(ember, dtype)
+
+
 def test_dropout_eval_and_seeded_train():
     e, t = pair("LSTM", 3, 4, num_layers=3, dropout=0.4)
     x = randn(5, 2, 3)

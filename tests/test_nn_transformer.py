@@ -200,6 +200,34 @@ def test_mha_self_attention_paths_and_unbatched():
         assert_same(list(e2(ue, ue, ue, **ke)), list(t2(ut, ut, ut, **kt)), atol=2e-5)
 
 
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("masks", ["none", "bool", "float", "unbatched"])
+def test_mha_self_attention_without_weights(batch_first, masks):
+    """Self-attention with ``need_weights=False`` (the path TransformerEncoderLayer takes): outputs, their
+    strides, and gradients of the input and every parameter, with and without masks."""
+    e, t = pair("MultiheadAttention", 8, 2, batch_first=batch_first)
+    L, N = 5, 3
+    x = randn(L, 8) if masks == "unbatched" else randn(*((N, L, 8) if batch_first else (L, N, 8)))
+    kw = {}
+    if masks == "bool":
+        kpm = np.zeros((N, L), bool)
+        kpm[1, 3:] = True
+        kw = dict(key_padding_mask=kpm, attn_mask=np.triu(np.ones((L, L), bool), 2))
+    elif masks == "float":
+        kw = dict(key_padding_mask=np.where(RNG.random((N, L)) > 0.7, -np.inf, 0.0).astype(np.float32),
+                  attn_mask=randn(N * 2, L, L))
+        kw["key_padding_mask"][:, 0] = 0
+    xe, xt = both(x, True)
+    oe = e(xe, xe, xe, need_weights=False, **{k: ember.tensor(v) for k, v in kw.items()})[0]
+    ot = t(xt, xt, xt, need_weights=False, **{k: torch.tensor(v) for k, v in kw.items()})[0]
+    assert_same(oe, ot, atol=2e-5)
+    assert oe.stride() == ot.stride()
+    w = randn(*ot.shape)
+    (ot * torch.tensor(w)).sum().backward()
+    (oe * ember.tensor(w)).sum().backward()
+    compare_grads(e, t, (xe,), (xt,))
+
+
 def test_mha_causal_and_eval_no_grad():
     e, t = pair("MultiheadAttention", 8, 2, batch_first=True)
     x = randn(2, 5, 8)

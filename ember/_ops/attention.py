@@ -5,7 +5,9 @@ batched matmul, the mask added (a bool mask becomes 0 / -inf first, ``is_causal`
 ``_safe_softmax`` (a row that is entirely -inf gives zeros, not NaN), dropout drawn like ``at::dropout``
 (so a seeded run draws what torch draws), and a matmul with the values.  ``multi_head_attention_forward``
 follows torch's Python implementation step for step (packed or separate input projections, bias_k/bias_v,
-add_zero_attn, key_padding_mask merged into attn_mask, explicit weights when ``need_weights``).
+add_zero_attn, key_padding_mask merged into attn_mask, explicit weights when ``need_weights``), except that
+plain self-attention without weights takes q, k, v as per-head views of the packed projection (the same
+values, without torch's intermediate copies).
 """
 import math
 import warnings
@@ -246,6 +248,23 @@ def _in_projection(q, k, v, w_q, w_k, w_v, b_q=None, b_k=None, b_v=None):
     return _linear(q, w_q, b_q), _linear(k, w_k, b_k), _linear(v, w_v, b_v)
 
 
+def _self_attention_heads(x, w, b, num_heads):
+    """q, k, v of self-attention as (N, heads, L, head_dim) views of one packed projection (no copies).
+
+    The same values as torch's ``_in_projection_packed`` followed by its per-head views; an input that is
+    a transposed batch-first tensor (as ``MultiheadAttention(batch_first=True)`` passes it) is projected
+    in its own row order, so it is not copied first either.
+    """
+    e = x.shape[-1]
+    heads = (3, num_heads, e // num_heads)
+    xb = x.transpose(0, 1)
+    if xb.is_contiguous():
+        proj = _linear(xb, w, b).unflatten(-1, heads).permute(2, 0, 3, 1, 4)
+    else:
+        proj = _linear(x, w, b).unflatten(-1, heads).permute(2, 1, 3, 0, 4)
+    return proj.unbind(0)
+
+
 def _pad_last(t):
     from .padding import pad
     return pad(t, (0, 1))
@@ -267,6 +286,11 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     from .creation import zeros
     from .joining import cat
     is_batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
+    # self-attention straight to scaled_dot_product_attention: q, k, v come as per-head views (one copy
+    # fewer each way than torch's Python path, same values)
+    heads_direct = (query is key and key is value and not use_separate_proj_weight and not need_weights
+                    and bias_k is None and bias_v is None and not add_zero_attn and static_k is None
+                    and static_v is None)
     if not is_batched:
         query = query.unsqueeze(1)
         key = key.unsqueeze(1)
@@ -302,7 +326,10 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if not use_separate_proj_weight:
         if in_proj_weight is None:
             raise AssertionError("use_separate_proj_weight is False but in_proj_weight is None")
-        q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
+        if heads_direct:
+            q, k, v = _self_attention_heads(query, in_proj_weight, in_proj_bias, num_heads)
+        else:
+            q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
     else:
         for name, w in (("q_proj_weight", q_proj_weight), ("k_proj_weight", k_proj_weight),
                         ("v_proj_weight", v_proj_weight)):
@@ -342,6 +369,10 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     elif bias_v is not None:
         raise AssertionError("bias_v is set but bias_k is None")
 
+    if heads_direct:
+        attn_mask = _merge_key_padding(attn_mask, key_padding_mask, bsz, num_heads, k.size(2))
+        return _sdpa_heads(q, k, v, attn_mask, dropout_p if training else 0.0, is_causal, out_proj_weight,
+                           out_proj_bias, is_batched)
     q = q.view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
     if static_k is None:
         k = k.view(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
@@ -370,15 +401,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
             key_padding_mask = _pad_last(key_padding_mask)
 
     src_len = k.size(1)
-    if key_padding_mask is not None:
-        if key_padding_mask.shape[0] != bsz:
-            raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got {key_padding_mask.shape[0]}")
-        if key_padding_mask.shape[1] != src_len:
-            raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
-                                 f"{key_padding_mask.shape[1]}")
-        key_padding_mask = key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1).reshape(
-            bsz * num_heads, 1, src_len)
-        attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
+    attn_mask = _merge_key_padding(attn_mask, key_padding_mask, bsz, num_heads, src_len)
 
     if not training:
         dropout_p = 0.0
@@ -407,16 +430,37 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
             attn_output_weights = attn_output_weights.squeeze(0)
         return attn_output, attn_output_weights
 
+    q = q.view(bsz, num_heads, tgt_len, head_dim)
+    k = k.view(bsz, num_heads, src_len, head_dim)
+    v = v.view(bsz, num_heads, src_len, head_dim)
+    return _sdpa_heads(q, k, v, attn_mask, dropout_p, is_causal, out_proj_weight, out_proj_bias, is_batched)
+
+
+def _merge_key_padding(attn_mask, key_padding_mask, bsz, num_heads, src_len):
+    """The (N * heads, L or 1, S) additive mask: ``attn_mask`` plus the key padding mask spread over heads."""
+    if key_padding_mask is None:
+        return attn_mask
+    if key_padding_mask.shape[0] != bsz:
+        raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got {key_padding_mask.shape[0]}")
+    if key_padding_mask.shape[1] != src_len:
+        raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
+                             f"{key_padding_mask.shape[1]}")
+    key_padding_mask = key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1).reshape(
+        bsz * num_heads, 1, src_len)
+    return key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
+
+
+def _sdpa_heads(q, k, v, attn_mask, dropout_p, is_causal, out_proj_weight, out_proj_bias, is_batched):
+    """The ``need_weights=False`` tail: scaled_dot_product_attention over (N, heads, L, head_dim) q, k, v,
+    then the heads concatenated and the output projection; (L, N, E) (or (L, E) unbatched)."""
+    bsz, num_heads, tgt_len, head_dim = q.shape
     if attn_mask is not None:
         if attn_mask.size(0) == 1 and attn_mask.dim() == 3:
             attn_mask = attn_mask.unsqueeze(0)
         else:
-            attn_mask = attn_mask.view(bsz, num_heads, -1, src_len)
-    q = q.view(bsz, num_heads, tgt_len, head_dim)
-    k = k.view(bsz, num_heads, src_len, head_dim)
-    v = v.view(bsz, num_heads, src_len, head_dim)
+            attn_mask = attn_mask.view(bsz, num_heads, -1, k.shape[2])
     attn_output = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
-    attn_output = attn_output.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
+    attn_output = attn_output.permute(2, 0, 1, 3).reshape(bsz * tgt_len, num_heads * head_dim)
     attn_output = _linear(attn_output, out_proj_weight, out_proj_bias)
     attn_output = attn_output.view(tgt_len, bsz, attn_output.size(1))
     if not is_batched:

@@ -73,8 +73,20 @@ def _check_float(input, fname, kernel=None):
                                   f"'{scalar_type_name(input.dtype)}'")
 
 
+_SAME_WIDTH_UINT = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
 def _masked(mask, g):
-    """``g`` where ``mask`` holds, else 0 (not ``g * mask``: a NaN gradient outside the mask stays out)."""
+    """``g`` where ``mask`` holds, else 0 (not ``g * mask``: a NaN gradient outside the mask stays out).
+
+    Outside a recorded backward it is a bitwise AND of ``g``'s bits with all-ones/all-zeros words: exact,
+    and several times faster than a select on an unpredictable mask."""
+    gd, md = g._data, mask._data
+    if (not is_grad_enabled() and type(gd) is np.ndarray and gd.dtype.kind == "f" and md.dtype == np.bool_
+            and gd.shape == md.shape):
+        u = _SAME_WIDTH_UINT[gd.itemsize]
+        bits = np.bitwise_and(gd.view(u), np.negative(md.view(np.uint8), dtype=u), out=np.empty(gd.shape, u))
+        return _wrap(bits.view(gd.dtype))
     return g.where(mask, 0.0)
 
 
