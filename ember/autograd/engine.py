@@ -73,7 +73,7 @@ def execute(roots, grad_roots, keep_graph, create_graph, input_edges=None, accum
     task.shared = shared = set()
     for g in grad_roots:
         if g is not None:
-            shared.add(id(g._data))
+            shared.add(_memory_id(g._data))
 
     # dependency counts over the reachable graph
     deps = {}
@@ -146,7 +146,7 @@ def execute(roots, grad_roots, keep_graph, create_graph, input_edges=None, accum
                     for nr, i in caps:
                         g = captured[i] = grads[nr]
                         if g is not None:
-                            shared.add(id(g._data))
+                            shared.add(_memory_id(g._data))
                 if not is_needed:
                     continue
             if type(node) is AccumulateGrad:
@@ -227,7 +227,7 @@ def _tensor_pre_hooks(node, grads, task):
                 new = hook(g)
                 if new is not None:
                     g = _check_hook_result(new, g, hook)
-                    task.shared.add(id(g._data))
+                    task.shared.add(_memory_id(g._data))
             grads[0] = g
         return grads
     th = node._tensor_hooks
@@ -239,7 +239,7 @@ def _tensor_pre_hooks(node, grads, task):
                 new = hook(g)
                 if new is not None:
                     g = _check_hook_result(new, g, hook)
-                    task.shared.add(id(g._data))
+                    task.shared.add(_memory_id(g._data))
             grads[nr] = g
     retained = node._retained
     if retained:
@@ -276,7 +276,7 @@ def _share(grads, task):
     """Tensors handed to user hooks may be kept by them: never take their memory over as a .grad."""
     for g in grads:
         if g is not None:
-            task.shared.add(id(g._data))
+            task.shared.add(_memory_id(g._data))
 
 
 def _pre_hooks(node, grads, task):
@@ -287,7 +287,7 @@ def _pre_hooks(node, grads, task):
             grads = list(new)
             for g in grads:
                 if g is not None:
-                    task.shared.add(id(g._data))
+                    task.shared.add(_memory_id(g._data))
     return grads
 
 
@@ -317,7 +317,7 @@ def _run_node(node, grads, task):
     if not isinstance(node, OpNode):
         for g in out:
             if g is not None:
-                task.shared.add(id(g._data))
+                task.shared.add(_memory_id(g._data))
     elif len(out) > 1:
         _mark_repeated(out, task.shared)
     meta = node._in_meta
@@ -335,15 +335,36 @@ def _run_node(node, grads, task):
                 out = tuple(new)
                 for g in out:
                     if g is not None:
-                        task.shared.add(id(g._data))
+                        task.shared.add(_memory_id(g._data))
     if not task.keep_graph:
         node._release()
     return out
 
 
+def _memory_id(a):
+    """Identifies the memory an array lives in: the id of the array owning it (``a``'s base, or ``a``)."""
+    b = a.base
+    return id(a if b is None else b)
+
+
+def _private_owner(a, like, shared):
+    """The array ``a`` can be taken over as, without a copy, as the ``.grad`` of a leaf whose data is ``like``:
+    ``a`` itself or its base when ``a`` aliases the whole base with the same layout (e.g. ``(gᵀ·x)ᵀ.t()``, the
+    weight gradient of ``linear``), provided nothing outside the engine has seen that memory and its layout is
+    the leaf's.  None when a copy is needed."""
+    owner = a if a.base is None else a.base
+    if (id(owner) in shared or type(owner) is not type(like) or owner.base is not None
+            or not getattr(owner.flags, "writeable", True)):
+        return None
+    if owner is not a and not (type(a) is np.ndarray and a.shape == owner.shape and a.strides == owner.strides
+                               and a.ctypes.data == owner.ctypes.data):
+        return None
+    return owner if (owner.flags.c_contiguous if like.flags.c_contiguous else owner.strides == like.strides) else None
+
+
 def _mark_repeated(out, shared):
     """An array sent along two edges (``AddBackward0`` returns ``(g, g)``) must not become two leaves' .grad."""
-    ids = [id(g._data) for g in out if g is not None]
+    ids = [_memory_id(g._data) for g in out if g is not None]
     if len(ids) > 1 and len(set(ids)) != len(ids):
         seen = set()
         for i in ids:
@@ -428,11 +449,9 @@ def accumulate_grad(t, grad, create_graph, shared=()):
     if old is None:
         if create_graph:
             t._grad = _copy_with_graph(t, grad)
-        elif (a.base is None and a.flags.writeable and id(a) not in shared and type(a) is type(va)
-              and (a.flags.c_contiguous if va.flags.c_contiguous else a.strides == va.strides)):
-            t._grad = _wrap_like(a)
         else:
-            t._grad = _wrap_like(_copy_layout(a, va))
+            owner = _private_owner(a, va, shared)
+            t._grad = _wrap_like(owner if owner is not None else _copy_layout(a, va))
     elif create_graph or grad_mode.state.enabled:
         t._grad = old + grad
     else:
