@@ -10,6 +10,10 @@ import warnings as _warnings
 # call site.  Silence those RuntimeWarnings where they arise inside ember only (no per-op cost).
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember(\.|$)")
 
+from . import _malloc  # noqa: E402
+
+_malloc.tune()  # keep tensor-sized blocks in glibc's heap between steps (see ember/_malloc.py)
+
 from . import _dtype
 from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32,  # noqa: F401
                      float64, complex64, complex128, get_default_dtype, set_default_dtype, promote_types,
@@ -101,29 +105,7 @@ def set_default_tensor_type(t):
     set_default_dtype(dtype_of_type(t))
 
 
-_num_threads = [2]
-
-
-def set_num_threads(n):
-    """Sets the thread count used by BLAS where it can be changed at run time (threadpoolctl if present)."""
-    _num_threads[0] = n
-    try:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(n)
-    except ImportError:
-        pass
-
-
-def get_num_threads():
-    return _num_threads[0]
-
-
-def set_num_interop_threads(n):
-    pass
-
-
-def get_num_interop_threads():
-    return 1
+from ._parallel import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 
 
 def manual_seed(seed):

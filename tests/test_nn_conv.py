@@ -205,3 +205,32 @@ def test_state_dict_roundtrip():
     me.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in mt.state_dict().items()})
     x = RNG.standard_normal((1, 2, 5, 5)).astype(np.float32)
     assert_same(me(ember.tensor(x)), mt(torch.tensor(x)), atol=1e-5)
+
+
+# layers large enough for the threaded copies and the reused scratch buffers (inputs of several MB),
+# one per kernel path: shifted unit-stride, folded small maps, strided im2col, RGB stem, 1x1 strided
+LARGE_CASES = [
+    ((4, 32, 40, 40), (32, 32, 3, 3), dict(padding=1)),
+    ((20, 96, 6, 6), (64, 96, 3, 3), dict(padding=1)),
+    ((8, 24, 48, 48), (32, 24, 3, 3), dict(stride=2, padding=1)),
+    ((16, 3, 40, 40), (16, 3, 3, 3), dict(padding=1)),
+    ((8, 32, 32, 32), (48, 32, 1, 1), dict(stride=2)),
+    ((16, 64, 12, 12), (32, 64, 3, 3), dict(stride=2, padding=1)),
+]
+
+
+@pytest.mark.parametrize("xs,ws,kw", LARGE_CASES, ids=[str(i) for i in range(len(LARGE_CASES))])
+def test_conv2d_large_layers(xs, ws, kw):
+    x, w = _arr(*xs, dtype=np.float32), _arr(*ws, dtype=np.float32)
+    g = _arr(*torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), **kw).shape, dtype=np.float32)
+    results = {}
+    for m in (ember, torch):
+        xt, wt = m.tensor(x, requires_grad=True), m.tensor(w, requires_grad=True)
+        for _ in range(2):  # twice: the second call runs on the reused scratch buffers
+            y = m.nn.functional.conv2d(xt, wt, **kw)
+            xt.grad = wt.grad = None
+            y.backward(m.tensor(g))
+        results[m.__name__] = [y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()]
+    for e, t in zip(results["ember"], results["torch"]):
+        scale = np.abs(t).max()
+        np.testing.assert_allclose(e, t, rtol=1e-4, atol=1e-5 * scale)

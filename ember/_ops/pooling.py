@@ -7,6 +7,7 @@ unpadded input plane.  The gradients are scatter/gather pairs, each the other's 
 """
 import numpy as np
 
+from .._device import xp_of
 from .._prim import Primitive, apply
 
 
@@ -74,7 +75,7 @@ def _padded(x, nd, k, s, p, d, out, fill):
     if not any(p) and not any(hi):
         return x
     shape = x.shape[:-nd] + tuple(sz + pp + h for sz, pp, h in zip(spatial, p, hi))
-    buf = np.full(shape, fill, x.dtype)
+    buf = xp_of(x).full(shape, fill, x.dtype)
     buf[(Ellipsis,) + tuple(slice(pp, pp + sz) for pp, sz in zip(p, spatial))] = x
     return buf
 
@@ -88,15 +89,16 @@ def _window(xp, nd, offset, s, d, out):
 # max pooling
 
 def _max_pool_fwd(x, nd, k, s, p, d, out):
+    xp = xp_of(x)
     floating = x.dtype.kind == "f" or x.dtype.name == "bfloat16"
     low = -np.inf if floating else np.iinfo(x.dtype).min
-    xp = _padded(x, nd, k, s, p, d, out, low)
+    padded = _padded(x, nd, k, s, p, d, out, low)
     spatial = x.shape[-nd:]
     plane = [int(np.prod(spatial[i + 1:])) for i in range(nd)]
     # flat input position of each window origin, per output position
-    origin = np.zeros(out, np.int64)
+    origin = xp.zeros(out, np.int64)
     for i in range(nd):
-        coord = np.arange(out[i]) * s[i] - p[i]
+        coord = xp.arange(out[i]) * s[i] - p[i]
         origin = origin + (coord * plane[i]).reshape((-1,) + (1,) * (nd - 1 - i))
     # each offset's window is copied contiguous, and the running max is updated by a bitwise blend under
     # the mask (masked copies are far slower); ``code`` keeps the last offset that won, whose flat shift
@@ -106,12 +108,12 @@ def _max_pool_fwd(x, nd, k, s, p, d, out):
     best = code = None
     for j, offset in enumerate(np.ndindex(*k)):
         shifts.append(sum(o * dd * st for o, dd, st in zip(offset, d, plane)))
-        v = _window(xp, nd, offset, s, d, out)
+        v = _window(padded, nd, offset, s, d, out)
         if best is None:
-            best = np.array(v, order="C")
-            code = np.zeros(best.shape, np.min_scalar_type(int(np.prod(k)) - 1))
+            best = xp.array(v, order="C")
+            code = xp.zeros(best.shape, np.min_scalar_type(int(np.prod(k)) - 1))
             continue
-        v = np.ascontiguousarray(v)
+        v = xp.ascontiguousarray(v)
         take = np.greater(v, best)
         if floating:
             take |= np.isnan(v)
@@ -122,26 +124,34 @@ def _max_pool_fwd(x, nd, k, s, p, d, out):
         diff &= mask
         held ^= diff
         np.maximum(code, np.multiply(take, j, dtype=code.dtype), out=code)
-    idx = np.asarray(shifts, np.int64).take(code)
+    idx = xp.asarray(shifts, np.int64).take(code)
     idx += origin
     return best, idx
 
 
-def _scatter_fwd(g, idx, in_shape, nd):
-    """Add ``g`` into zeros of ``in_shape`` at the flat positions ``idx`` of each input plane."""
+def _scatter_fwd(g, idx, in_shape, nd, unique=False):
+    """Add ``g`` into zeros of ``in_shape`` at the flat positions ``idx`` of each input plane.
+
+    ``unique``: no two positions of a plane coincide (pooling windows that do not overlap), so a plain
+    assignment does the sum, in ``g``'s dtype, twice as fast as a float64 ``bincount``."""
+    xp = xp_of(g)
     plane = int(np.prod(in_shape[len(in_shape) - nd:]))
     rows = int(np.prod(in_shape[:len(in_shape) - nd]))
-    flat_idx = (idx.reshape(rows, int(np.prod(idx.shape[idx.ndim - nd:]))) + (np.arange(rows) * plane)[:, None]).ravel()
-    out = np.bincount(flat_idx, weights=g.reshape(-1), minlength=rows * plane)
+    flat_idx = idx.reshape(rows, int(np.prod(idx.shape[idx.ndim - nd:]))) + (xp.arange(rows) * plane)[:, None]
+    if unique:
+        out = xp.zeros(rows * plane, g.dtype)
+        out[flat_idx.ravel()] = g.ravel()
+        return out.reshape(in_shape)
+    out = xp.bincount(flat_idx.ravel(), weights=g.reshape(-1), minlength=rows * plane)
     return out.astype(g.dtype).reshape(in_shape)
 
 
-def _gather_fwd(g, idx, in_shape, nd):
+def _gather_fwd(g, idx, in_shape, nd, unique=False):
     """Adjoint of _scatter_fwd: read ``g`` (shaped like the input) at the flat positions ``idx``."""
     plane = int(np.prod(in_shape[len(in_shape) - nd:]))
     flat = g.reshape(int(np.prod(in_shape[:len(in_shape) - nd])), plane)
     cols = int(np.prod(idx.shape[idx.ndim - nd:]))
-    return np.take_along_axis(flat, idx.reshape(flat.shape[0], cols), axis=1).reshape(idx.shape)
+    return xp_of(g).take_along_axis(flat, idx.reshape(flat.shape[0], cols), axis=1).reshape(idx.shape)
 
 
 def _scatter_grad(ctx, gg):
@@ -160,7 +170,10 @@ _GATHER = Primitive("MaxPoolBackwardBackward0", _gather_fwd, _gather_grad, save_
 def _max_pool_grad(ctx, g, gi=None):
     from .._tensor import _wrap
     idx = _wrap(ctx._out[1])
-    return (apply(_SCATTER, (g, idx), (ctx._in_meta[0][0], ctx.args[0])),)
+    args = ctx.args
+    # max_pool's args are (nd, k, s, p, d, out), adaptive max pooling's (nd, out): its windows may overlap
+    unique = len(args) == 6 and all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(args[1], args[2], args[4]))
+    return (apply(_SCATTER, (g, idx), (ctx._in_meta[0][0], args[0], unique)),)
 
 
 _max_prims = {nd: Primitive(f"MaxPool{nd}DWithIndicesBackward0", _max_pool_fwd, _max_pool_grad, save_output=True,
@@ -194,19 +207,20 @@ def _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override):
 
 
 def _avg_pool_fwd(x, nd, k, s, p, out, div):
-    xp = _padded(x, nd, k, s, p, (1,) * nd, out, 0)
+    padded = _padded(x, nd, k, s, p, (1,) * nd, out, 0)
     acc = None
     for offset in np.ndindex(*k):
-        v = _window(xp, nd, offset, s, (1,) * nd, out)
+        v = _window(padded, nd, offset, s, (1,) * nd, out)
         acc = v.astype(np.float64 if x.dtype == np.float64 else np.float32) if acc is None else acc + v
-    return (acc / div).astype(x.dtype)
+    return (acc / xp_of(x).asarray(div)).astype(x.dtype)
 
 
 def _avg_pool_adjoint(g, nd, k, s, p, out, div, in_shape):
     spatial = in_shape[-nd:]
-    gd = g / div
+    xp = xp_of(g)
+    gd = g / xp.asarray(div)
     need = tuple(max((o - 1) * ss + kk, sz + pp) + pp for o, ss, kk, sz, pp in zip(out, s, k, spatial, p))
-    buf = np.zeros(in_shape[:-nd] + need, g.dtype)
+    buf = xp.zeros(in_shape[:-nd] + need, g.dtype)
     for offset in np.ndindex(*k):
         buf[(Ellipsis,) + tuple(slice(o, o + ss * (m - 1) + 1, ss) for o, ss, m in zip(offset, s, out))] += gd
     return buf[(Ellipsis,) + tuple(slice(pp, pp + sz) for pp, sz in zip(p, spatial))].astype(g.dtype)
@@ -250,10 +264,12 @@ def _adaptive_matrix(size, out, dtype):
 
 
 def _apply_mats(x, mats, transpose):
+    xp = xp_of(x)
     nd = len(mats)
     for i, m in enumerate(mats):
         axis = x.ndim - nd + i
-        x = np.moveaxis(np.tensordot(x, m if transpose else m.T, axes=([axis], [0])), -1, axis)
+        m = xp.asarray(m)
+        x = xp.moveaxis(xp.tensordot(x, m if transpose else m.T, axes=([axis], [0])), -1, axis)
     return x
 
 
@@ -298,8 +314,9 @@ def adaptive_avg_pool(nd, input, output_size):
 def _adaptive_max_fwd(x, nd, out):
     spatial = x.shape[-nd:]
     lead = x.shape[:-nd]
-    vals = np.empty(lead + out, x.dtype)
-    idx = np.empty(lead + out, np.int64)
+    xp = xp_of(x)
+    vals = xp.empty(lead + out, x.dtype)
+    idx = xp.empty(lead + out, np.int64)
     bounds = [_bounds(sz, o) for sz, o in zip(spatial, out)]
     flat = x.reshape(lead + (-1,))
     for pos in np.ndindex(*out):
@@ -339,8 +356,9 @@ def _unpool_fwd(v, idx, out_shape, nd):
     rows = int(np.prod(out_shape[:len(out_shape) - nd]))
     plane = int(np.prod(out_shape[len(out_shape) - nd:]))
     cols = int(np.prod(idx.shape[idx.ndim - nd:]))
-    out = np.zeros((rows, plane), v.dtype)
-    np.put_along_axis(out, idx.reshape(rows, cols), v.reshape(rows, cols), axis=1)
+    xp = xp_of(v)
+    out = xp.zeros((rows, plane), v.dtype)
+    xp.put_along_axis(out, idx.reshape(rows, cols), v.reshape(rows, cols), axis=1)
     return out.reshape(out_shape)
 
 
