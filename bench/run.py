@@ -1,5 +1,6 @@
 """Run every workload for ember and torch (each in its own subprocess, same thread count) and print
-one table: workload, metric, ember, torch, ratio.  ``--write`` also refreshes BENCHMARKS.md.
+one table: workload, metric, ember, torch, ratio.  ``--write`` also refreshes the table in BENCHMARKS.md
+(between its ``bench:table`` markers; the analysis around it is kept).
 
     python bench/run.py [--only op_overhead,matmul] [--repeats 5] [--write]
 
@@ -45,6 +46,20 @@ def fmt(v):
     return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
 
 
+def openblas_kernels():
+    """The kernel set NumPy's OpenBLAS dispatched to ('Haswell' = AVX2, 'SkylakeX' = AVX-512), or None."""
+    import ctypes
+    import numpy as np
+    libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+    try:
+        name = next(n for n in os.listdir(libs) if n.startswith("libscipy_openblas"))
+        corename = ctypes.CDLL(os.path.join(libs, name)).scipy_openblas_get_corename64_
+    except (OSError, StopIteration, AttributeError):
+        return None
+    corename.restype = ctypes.c_char_p
+    return corename().decode()
+
+
 def machine():
     import numpy as np
     cfg = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
@@ -55,8 +70,29 @@ def machine():
             cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
     except (OSError, StopIteration):
         pass
+    kernels = openblas_kernels()
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    kernel_note = ""
+    if kernels:
+        kernel_note = f", {kernels} kernels" + (f" (OPENBLAS_CORETYPE={forced} set in the environment)" if forced
+                                                 else " (auto-detected)")
     return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, NumPy {np.__version__} "
-            f"with {blas.get('name', '?')} {blas.get('version', '')}".strip())
+            f"with {blas.get('name', '?')} {blas.get('version', '')}".strip() + kernel_note)
+
+
+BEGIN, END = "<!-- bench:table -->", "<!-- /bench:table -->"
+
+
+def write_report(path, header, table):
+    """Replace the table between the markers in BENCHMARKS.md, keeping the rest of the file."""
+    block = f"{BEGIN}\n{header}\n\n{table}\n{END}"
+    text = open(path).read() if os.path.exists(path) else ""
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = "# Benchmarks: Ember vs PyTorch, same machine, same run\n\n" + block + "\n" + text
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def main():
@@ -93,14 +129,10 @@ def main():
     table = "\n".join(lines)
     print(table)
     if a.write:
-        path = os.path.join(HERE, "..", "BENCHMARKS.md")
-        with open(path, "w") as f:
-            f.write("# Benchmarks: Ember vs PyTorch, same machine, same run\n\n")
-            f.write(f"Machine: {machine()}. Threads: {a.threads} for both. torch 2.13.0 CPU.\n\n")
-            f.write("Ratio = ember/torch for times and memory, torch/ember for rates: below 1.0 means Ember "
-                    "did better. Medians of repeated runs; each framework in its own process "
-                    "(`make bench`).\n\n")
-            f.write(table + "\n")
+        header = (f"Machine: {machine()}. Threads: {a.threads} for both. torch 2.13.0 CPU.\n\n"
+                  "Ratio = ember/torch for times and memory, torch/ember for rates: below 1.0 means Ember did "
+                  "better. Medians of repeated runs; each framework in its own process (`make bench`).")
+        write_report(os.path.join(HERE, "..", "BENCHMARKS.md"), header, table)
 
 
 if __name__ == "__main__":
