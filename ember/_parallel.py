@@ -89,30 +89,39 @@ def _split(n, parts):
     return bounds
 
 
-def copy_into(dst, src):
-    """``dst[...] = src`` (same shape), split over the intra-op threads along the first axis.
-
-    Nested calls (from inside a worker) and small copies run serially."""
-    parts = min(_threads[0], dst.shape[0]) if dst.ndim else 1
-    if parts < 2 or dst.nbytes < _MIN_BYTES or getattr(_state, "busy", False) or type(dst).__module__ != "numpy":
-        dst[...] = src
-        return dst
-    chunks = _split(dst.shape[0], parts)
+def for_rows(n, fn, nbytes):
+    """Call ``fn(start, stop)`` over a split of ``range(n)``, the parts at once on the intra-op threads when
+    the work touches at least ``_MIN_BYTES`` (``nbytes``); ``fn`` writes its rows of preallocated outputs."""
+    parts = min(_threads[0], n)
+    if parts < 2 or nbytes < _MIN_BYTES or getattr(_state, "busy", False):
+        fn(0, n)
+        return
+    chunks = _split(n, parts)
     pool = _executor()
-    futures = [pool.submit(_copy_part, dst, src, a, b) for a, b in chunks[1:]]
-    a, b = chunks[0]
-    dst[a:b] = src[a:b]
+    futures = [pool.submit(_run_part, fn, a, b) for a, b in chunks[1:]]
+    fn(*chunks[0])
     for f in futures:
         f.result()
-    return dst
 
 
-def _copy_part(dst, src, a, b):
+def _run_part(fn, a, b):
     _state.busy = True
     try:
-        dst[a:b] = src[a:b]
+        fn(a, b)
     finally:
         _state.busy = False
+
+
+def copy_into(dst, src):
+    """``dst[...] = src`` (same shape), split over the intra-op threads along the first axis."""
+    if dst.ndim == 0 or type(dst).__module__ != "numpy":
+        dst[...] = src
+        return dst
+
+    def part(a, b):
+        dst[a:b] = src[a:b]
+    for_rows(dst.shape[0], part, dst.nbytes)
+    return dst
 
 
 def contiguous(arr):
@@ -120,6 +129,9 @@ def contiguous(arr):
     if arr.flags.c_contiguous:
         return arr
     import numpy as np
-    if type(arr) is not np.ndarray or arr.nbytes < _MIN_BYTES:
+    if type(arr) is not np.ndarray:
+        from ._device import xp_of
+        return xp_of(arr).ascontiguousarray(arr)
+    if arr.nbytes < _MIN_BYTES:
         return np.ascontiguousarray(arr)
     return copy_into(np.empty(arr.shape, arr.dtype), arr)

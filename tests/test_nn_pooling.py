@@ -64,6 +64,30 @@ def test_max_pool_nan_and_ties_and_ints():
     check(lambda m, x: m.max_pool3d(x, 2), [_x(1, 2, 4, 4, 4)], dtype=np.float64)
 
 
+@pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1)])
+@pytest.mark.parametrize("grad", [False, True])
+def test_max_pool_large_with_nans(kw, grad, monkeypatch):
+    """Several MB of input, so rows are split over the intra-op threads; with and without the indices
+    (no grad and no return_indices takes the values-only kernel). NaNs and ties follow torch."""
+    from ember import _parallel
+    monkeypatch.setattr(_parallel, "_threads", [3])
+    x = RNG.standard_normal((6, 40, 50, 48)).astype(np.float32)
+    x[RNG.random(x.shape) < 0.01] = np.nan
+    x[:, :, ::7] = 1.0  # ties
+    outs = {}
+    for m in (ember, torch):
+        xt = m.tensor(x, requires_grad=grad)
+        y = m.nn.functional.max_pool2d(xt, **kw)
+        outs[m.__name__] = [y.detach().numpy()]
+        if grad:
+            g = np.arange(y.numel(), dtype=np.float32).reshape(tuple(y.shape)) % 7
+            y.backward(m.tensor(g))
+            outs[m.__name__].append(xt.grad.numpy())
+            outs[m.__name__].append(m.nn.functional.max_pool2d(xt, return_indices=True, **kw)[1].numpy())
+    for e, t in zip(outs["ember"], outs["torch"]):
+        np.testing.assert_array_equal(e, t)
+
+
 AVG_CASES = [
     (1, (2, 3, 11), dict(kernel_size=3)),
     (1, (3, 10), dict(kernel_size=4, stride=3, padding=2, ceil_mode=True, count_include_pad=False)),

@@ -8,7 +8,9 @@ unpadded input plane.  The gradients are scatter/gather pairs, each the other's 
 import numpy as np
 
 from .._device import xp_of
+from .._parallel import for_rows
 from .._prim import Primitive, apply
+from ..autograd.grad_mode import state as _grad_mode
 
 
 def _tuple(v, n):
@@ -88,11 +90,22 @@ def _window(xp, nd, offset, s, d, out):
 # ----------------------------------------------------------------------------------------------------
 # max pooling
 
+def _lowest(dtype):
+    floating = dtype.kind == "f" or dtype.name == "bfloat16"
+    return -np.inf if floating else np.iinfo(dtype).min
+
+
+def _by_rows(x, nd):
+    """``x`` with its leading (batch, channel) dims flattened: (rows, *spatial); pooling is independent
+    per row, so rows are split over the intra-op threads."""
+    return x.reshape((-1,) + x.shape[x.ndim - nd:])
+
+
 def _max_pool_fwd(x, nd, k, s, p, d, out):
+    """Values and flat argmax indices; the indices keep torch's tie rule (first maximum, last NaN)."""
     xp = xp_of(x)
-    floating = x.dtype.kind == "f" or x.dtype.name == "bfloat16"
-    low = -np.inf if floating else np.iinfo(x.dtype).min
-    padded = _padded(x, nd, k, s, p, d, out, low)
+    rows = _by_rows(x, nd)
+    lead = x.shape[:x.ndim - nd]
     spatial = x.shape[-nd:]
     plane = [int(np.prod(spatial[i + 1:])) for i in range(nd)]
     # flat input position of each window origin, per output position
@@ -100,33 +113,60 @@ def _max_pool_fwd(x, nd, k, s, p, d, out):
     for i in range(nd):
         coord = xp.arange(out[i]) * s[i] - p[i]
         origin = origin + (coord * plane[i]).reshape((-1,) + (1,) * (nd - 1 - i))
-    # each offset's window is copied contiguous, and the running max is updated by a bitwise blend under
-    # the mask (masked copies are far slower); ``code`` keeps the last offset that won, whose flat shift
-    # makes the index at the end
+    offsets = list(np.ndindex(*k))
+    shifts = xp.asarray([sum(o * dd * st for o, dd, st in zip(offset, d, plane)) for offset in offsets], np.int64)
+    best = xp.empty((rows.shape[0],) + out, x.dtype)
+    idx = xp.empty((rows.shape[0],) + out, np.int64)
+    floating = x.dtype.kind == "f" or x.dtype.name == "bfloat16"
     bits = np.dtype(f"u{x.dtype.itemsize}")
-    shifts = []
-    best = code = None
-    for j, offset in enumerate(np.ndindex(*k)):
-        shifts.append(sum(o * dd * st for o, dd, st in zip(offset, d, plane)))
-        v = _window(padded, nd, offset, s, d, out)
-        if best is None:
-            best = xp.array(v, order="C")
-            code = xp.zeros(best.shape, np.min_scalar_type(int(np.prod(k)) - 1))
-            continue
-        v = xp.ascontiguousarray(v)
-        take = np.greater(v, best)
-        if floating:
-            take |= np.isnan(v)
-        mask = take.astype(bits)
-        np.negative(mask, out=mask)
-        held = best.view(bits)
-        diff = np.bitwise_xor(held, v.view(bits))
-        diff &= mask
-        held ^= diff
-        np.maximum(code, np.multiply(take, j, dtype=code.dtype), out=code)
-    idx = xp.asarray(shifts, np.int64).take(code)
-    idx += origin
-    return best, idx
+
+    def part(a, b):
+        # each offset's window is copied contiguous, and the running max is updated by a bitwise blend
+        # under the mask (masked copies are far slower); ``code`` keeps the last offset that won
+        padded = _padded(rows[a:b], nd, k, s, p, d, out, _lowest(x.dtype))
+        top = best[a:b]
+        held = top.view(bits)
+        code = None
+        for j, offset in enumerate(offsets):
+            v = _window(padded, nd, offset, s, d, out)
+            if code is None:
+                top[...] = v
+                code = xp.zeros(top.shape, np.min_scalar_type(len(offsets) - 1))
+                continue
+            v = xp.ascontiguousarray(v)
+            take = np.greater(v, top)
+            if floating:
+                take |= np.isnan(v)
+            mask = take.astype(bits)
+            np.negative(mask, out=mask)
+            diff = np.bitwise_xor(held, v.view(bits))
+            diff &= mask
+            held ^= diff
+            np.maximum(code, np.multiply(take, j, dtype=code.dtype), out=code)
+        shifts.take(code, out=idx[a:b])
+        idx[a:b] += origin
+    for_rows(rows.shape[0], part, x.nbytes)
+    return best.reshape(lead + out), idx.reshape(lead + out)
+
+
+def _max_values_fwd(x, nd, k, s, p, d, out):
+    """Values only (no gradient and no indices wanted): a running ``maximum``, which propagates NaN as
+    torch's kernel does."""
+    xp = xp_of(x)
+    rows = _by_rows(x, nd)
+    best = xp.empty((rows.shape[0],) + out, x.dtype)
+
+    def part(a, b):
+        padded = _padded(rows[a:b], nd, k, s, p, d, out, _lowest(x.dtype))
+        top = best[a:b]
+        for j, offset in enumerate(np.ndindex(*k)):
+            v = _window(padded, nd, offset, s, d, out)
+            if j:
+                np.maximum(top, v, out=top)
+            else:
+                top[...] = v
+    for_rows(rows.shape[0], part, x.nbytes)
+    return best.reshape(x.shape[:x.ndim - nd] + out)
 
 
 def _scatter_fwd(g, idx, in_shape, nd, unique=False):
@@ -178,11 +218,14 @@ def _max_pool_grad(ctx, g, gi=None):
 
 _max_prims = {nd: Primitive(f"MaxPool{nd}DWithIndicesBackward0", _max_pool_fwd, _max_pool_grad, save_output=True,
                             nout=2, nondiff=(1,)) for nd in (1, 2, 3)}
+_max_value_prims = {nd: Primitive(f"MaxPool{nd}DWithIndicesBackward0", _max_values_fwd) for nd in (1, 2, 3)}
 
 
 def max_pool(nd, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     name = f"max_pool{nd}d"
     k, s, p, d, out = _geometry(input, nd, kernel_size, stride, padding, dilation, ceil_mode, name)
+    if not return_indices and not (input.requires_grad and _grad_mode.enabled):
+        return apply(_max_value_prims[nd], (input,), (nd, k, s, p, d, out))
     values, indices = apply(_max_prims[nd], (input,), (nd, k, s, p, d, out))
     if return_indices:
         return values, indices
