@@ -94,3 +94,18 @@ def test_conv_results_do_not_alias_scratch(kw, shape):
     ref = torch.nn.functional.conv2d(torch.tensor(x1.detach().numpy()), torch.tensor(w.detach().numpy()), **kw)
     np.testing.assert_allclose(keep, ref.numpy(), rtol=1e-4, atol=1e-3)
     assert np.isfinite(gw).all()
+
+
+@pytest.mark.parametrize("env,expected", [({}, True), ({"EMBER_MALLOC_TUNING": "0"}, False),
+                                          ({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1"}, False),
+                                          ({"MALLOC_TRIM_THRESHOLD_": "1"}, False)])
+def test_malloc_tuning_respects_the_user(env, expected, monkeypatch):
+    import platform
+    from ember import _malloc
+    for k in ("EMBER_MALLOC_TUNING", "GLIBC_TUNABLES", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_",
+              "MALLOC_TOP_PAD_"):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    glibc = platform.libc_ver()[0] == "glibc"
+    assert _malloc.tune() is (expected and glibc)
