@@ -18,57 +18,22 @@ from . import _dtype
 from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32,  # noqa: F401
                      float64, complex64, complex128, get_default_dtype, set_default_dtype, promote_types,
                      can_cast, finfo, iinfo)
-from ._device import device  # noqa: F401
-from ._tensor import Tensor, Size  # noqa: F401
-from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,  # noqa: F401
-                                 is_grad_enabled, is_inference_mode_enabled)
-from . import autograd  # noqa: F401
-
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 cfloat, cdouble = complex64, complex128
 
-# op modules: importing them defines the functions and binds Tensor methods/operators
-from ._ops import elementwise as _elementwise, views as _views, reduction as _reduction  # noqa: E402
-from ._ops import creation as _creation, conversion as _conversion  # noqa: E402
-from ._ops.elementwise import *  # noqa: E402,F401,F403
-from ._ops.views import *  # noqa: E402,F401,F403
-from ._ops.reduction import *  # noqa: E402,F401,F403
-from ._ops.creation import *  # noqa: E402,F401,F403
-from ._ops.conversion import equal, isclose, allclose  # noqa: E402,F401
-from ._ops.indexing import *  # noqa: E402,F401,F403
-from ._ops.joining import *  # noqa: E402,F401,F403
-from ._ops.sorting import *  # noqa: E402,F401,F403
-from ._ops.blas import *  # noqa: E402,F401,F403
-from ._ops.random_ops import *  # noqa: E402,F401,F403
-from ._ops.linalg_legacy import *  # noqa: E402,F401,F403
-from ._legacy import *  # noqa: E402,F401,F403
-from ._tensor_str import set_printoptions  # noqa: E402,F401
-from ._memory_format import (contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
-                             preserve_format, memory_format)
-from ._ops.elementwise import abs, round, pow  # noqa: E402,F401  (shadow the builtins, as torch does)
-from ._ops.reduction import sum, max, min, any, all  # noqa: E402,F401
-from ._ops.creation import range, complex  # noqa: E402,F401
-from ._storage import UntypedStorage, TypedStorage  # noqa: E402,F401
-from . import return_types  # noqa: E402,F401
-from .utils import dlpack as _dlpack  # noqa: E402,F401  (gives Tensor __dlpack__ for np/torch.from_dlpack)
-from ._ops.conv import *  # noqa: E402,F401,F403
-from ._ops.inplace_functions import *  # noqa: E402,F401,F403
-from ._ops.view_copies import *  # noqa: E402,F401,F403
-from ._ops.numeric import *  # noqa: E402,F401,F403
-from ._ops.statistics import *  # noqa: E402,F401,F403
-from ._ops.index_utils import *  # noqa: E402,F401,F403
-from ._flags import *  # noqa: E402,F401,F403
-from ._ops.spectral import *  # noqa: E402,F401,F403
-
 
 def is_tensor(obj):
     """``torch.is_tensor``: isinstance(obj, Tensor)."""
-    return isinstance(obj, Tensor)
+    if not _library_loaded[0]:
+        _load_library()
+    return isinstance(obj, Tensor)  # noqa: F821  (published by the library)
 
 
 def is_storage(obj):
-    return isinstance(obj, (UntypedStorage, TypedStorage))
+    if not _library_loaded[0]:
+        _load_library()
+    return isinstance(obj, (UntypedStorage, TypedStorage))  # noqa: F821
 
 
 def is_floating_point(input):
@@ -134,6 +99,7 @@ def set_rng_state(state):
 
 
 import builtins as _builtins  # noqa: E402
+import sys as _sys  # noqa: E402
 builtins_bool = _builtins.bool
 
 _dtype_set_default = set_default_dtype
@@ -146,9 +112,41 @@ def set_default_dtype(d):  # noqa: F811
     _clear_caches()
 
 
+_library_loaded = [False]
+
+
+def _load_library():
+    """Import the op library (``ember/_library.py``) once; when it completes it publishes its names here.
+
+    Inside the library's own import this returns at once (the import is re-entrant in its thread); in another
+    thread it waits for that import, as any import of a module being initialised does."""
+    if not _library_loaded[0]:
+        from importlib import import_module
+        import_module(__name__ + "._library")
+
+
+def _publish(names):
+    """Called by ``ember/_library.py`` at its end.  Names this module defines itself (``set_default_dtype``,
+    ``manual_seed``, ...) keep their definitions here, as when they followed the library's ``import *`` lines."""
+    g = globals()
+    for k, v in names.items():
+        if k not in g and not k.startswith("__"):
+            g[k] = v
+    _library_loaded[0] = True
+
+
 def __getattr__(name):
-    """Subpackages load on first use, so ``import ember`` stays fast."""
+    """The op library and subpackages load on first use, so ``import ember`` stays fast."""
     import importlib
+    if not _library_loaded[0] and (name == "__all__" or not name.startswith("__")):
+        _load_library()
+        g = globals()
+        if name in g:
+            return g[name]
+        if not _library_loaded[0]:  # a module of the library, while it loads, asks for a name it defined already
+            lib = _sys.modules.get(__name__ + "._library")
+            if lib is not None and name in lib.__dict__ and not name.startswith("__"):
+                return lib.__dict__[name]
     if name in _SUBMODULES:
         mod = importlib.import_module("." + name, __name__)
         globals()[name] = mod
@@ -166,6 +164,16 @@ def __getattr__(name):
             globals()[name] = TORCH_FUNCTIONS[name]
             return TORCH_FUNCTIONS[name]
     raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def __dir__():
+    """Every name, including the subpackages and names that load on first use (as torch's, which imports
+    them all)."""
+    from importlib.util import find_spec
+    _load_library()
+    names = set(globals()) | set(_LAZY_NAMES)
+    names.update(n for n in _SUBMODULES if n in globals() or find_spec("." + n, __name__) is not None)
+    return sorted(names)
 
 
 _SUBMODULES = {"nn", "optim", "utils", "linalg", "random", "cuda", "serialization", "multiprocessing", "hub",

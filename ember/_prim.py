@@ -9,11 +9,13 @@ node as ``ctx`` (``ctx.saved``: the inputs, version-checked; ``ctx.output``: the
 the non-tensor arguments) and returns one gradient per input, written in ember ops so it is itself
 differentiable.  Inputs may be Python scalars; they get no gradient.
 """
+from weakref import ref as _weakref
+
 import numpy as np
 
 from .autograd import grad_mode
 from .autograd.anomaly_mode import anomaly_state
-from .autograd.graph import _saved_hooks, _sequence, grad_accumulator, node_type, pack_saved
+from .autograd.graph import AccumulateGrad, _saved_hooks, _sequence, grad_accumulator, node_type, pack_saved
 
 _state = grad_mode.state
 
@@ -50,20 +52,34 @@ def apply(prim, inputs, args=(), cast=None):
     ``cast`` (a NumPy dtype) converts tensor inputs before the forward: type promotion happens here,
     and autograd casts each gradient back to its input's dtype.
     """
-    arrays = []
-    grad = False
-    for x in inputs:
+    if len(inputs) == 1:  # unary ops, reductions, views: the common case, without the loop
+        x = inputs[0]
         if type(x) is Tensor or isinstance(x, Tensor):
             if x._base is not None and x._view_ver != x._version[0]:
                 refresh_view(x)
             d = x._data
             if cast is not None and d.dtype != cast:
                 d = d.astype(cast)
-            arrays.append(d)
-            if x._requires_grad:
-                grad = True
+            grad = x._requires_grad
         else:
-            arrays.append(x)
+            d = x
+            grad = False
+        arrays = (d,)
+    else:
+        arrays = []
+        grad = False
+        for x in inputs:
+            if type(x) is Tensor or isinstance(x, Tensor):
+                if x._base is not None and x._view_ver != x._version[0]:
+                    refresh_view(x)
+                d = x._data
+                if cast is not None and d.dtype != cast:
+                    d = d.astype(cast)
+                arrays.append(d)
+                if x._requires_grad:
+                    grad = True
+            else:
+                arrays.append(x)
     try:
         out = prim.fwd(*arrays, *args) if args else prim.fwd(*arrays)
     except ValueError as e:
@@ -71,18 +87,23 @@ def apply(prim, inputs, args=(), cast=None):
     except TypeError:
         _check_same_device(arrays)
         raise
-    grad = grad and _state.enabled
     if prim.nout == 1:
         if cast is not None and out.dtype != cast:
             out = out.astype(cast)  # e.g. bfloat16 op Python float computes in float32 (as torch's opmath)
-        result = _wrap(out) if type(out) is np.ndarray else _wrap(_as_array(out))
+        result = _new(Tensor)
+        result._data = out if type(out) is _ndarray else _as_array(out)
+        result._version = None
         if prim.view:
             _link_view(result, inputs[0])
-        if grad:
+        if grad and _state.enabled:
             result._grad_fn = _record(prim, inputs, args, out if prim.save_output else None, result)
             result._requires_grad = True
+        else:
+            result._grad_fn = None
+            result._requires_grad = False
         return result
-    results = tuple(_wrap(o) if type(o) is np.ndarray else _wrap(_as_array(o)) for o in out)
+    grad = grad and _state.enabled
+    results = tuple(_wrap(o) if type(o) is _ndarray else _wrap(_as_array(o)) for o in out)
     if prim.view:
         for r in results:
             _link_view(r, inputs[0])
@@ -104,16 +125,17 @@ def apply_binary(prim, a, b, cast):
     x = a._data
     if cast is not None and x.dtype != cast:
         x = x.astype(cast)
+    ra = a._requires_grad
     if type(b) is Tensor or isinstance(b, Tensor):
         if b._base is not None and b._view_ver != b._version[0]:
             refresh_view(b)
         y = b._data
         if cast is not None and y.dtype != cast:
             y = y.astype(cast)
-        grad = a._requires_grad or b._requires_grad
+        rb = b._requires_grad
     else:
         y = b
-        grad = a._requires_grad
+        rb = False
     try:
         out = prim.fwd(x, y)
     except ValueError as e:
@@ -124,14 +146,77 @@ def apply_binary(prim, a, b, cast):
     if cast is not None and out.dtype != cast:
         out = out.astype(cast)
     t = _new(Tensor)
-    t._data = out if type(out) is np.ndarray else _as_array(out)
+    t._data = out if type(out) is _ndarray else _as_array(out)
     t._version = None
-    if grad and _state.enabled:
-        t._grad_fn = _record(prim, (a, b), (), out if prim.save_output else None, t)
-        t._requires_grad = True
-    else:
+    if not (ra or rb) or not _state.enabled:
         t._grad_fn = None
         t._requires_grad = False
+        return t
+    # record the node (``_record`` unrolled for the two operands: this is every binary op's hot path)
+    node = _new_node(prim.node_cls)
+    node._seq = _next_seq()
+    node._prim = prim
+    node.args = ()
+    if ra:
+        fn = a._grad_fn
+        if fn is not None:
+            ea = (fn, a._output_nr)
+        else:
+            ref = a._grad_acc
+            acc = ref() if ref is not None else None
+            if acc is None:  # ``grad_accumulator``, inline
+                acc = _new_node(AccumulateGrad)
+                acc.variable = a
+                a._grad_acc = _weakref(acc)
+            ea = (acc, 0)
+        ma = (x.shape, a._data.dtype)
+    else:
+        ea = _NO_EDGE
+        ma = None
+    if rb:
+        fn = b._grad_fn
+        if fn is not None:
+            eb = (fn, b._output_nr)
+        else:
+            ref = b._grad_acc
+            acc = ref() if ref is not None else None
+            if acc is None:  # ``grad_accumulator``, inline
+                acc = _new_node(AccumulateGrad)
+                acc.variable = b
+                b._grad_acc = _weakref(acc)
+            eb = (acc, 0)
+        mb = (y.shape, b._data.dtype)
+    else:
+        eb = _NO_EDGE
+        mb = None
+    node.next_functions = (ea, eb)
+    node._in_meta = (ma, mb)
+    save = prim.save_inputs
+    if not save:
+        node._saved = ()
+    else:
+        if save == "other":
+            # a product's derivative for one operand needs only the other (as torch saves them)
+            if not rb:
+                a = None
+            if not ra:
+                b = None
+        va = None if a is None else a._version
+        vb = None if b is None or y is b else b._version
+        node._saved = inputs = (a, b)
+        node._saved_ver = _ZERO_VERSIONS if va is None and vb is None else \
+            (0 if va is None else va[0], 0 if vb is None else vb[0])
+        if _saved_hooks:
+            pack_saved(node, inputs)
+    if prim.save_output:
+        node._out = out
+        t._version = v = [0]
+        node._out_ver = (v, 0)
+    if anomaly_state.enabled:
+        import traceback
+        node._anomaly = "".join(traceback.format_stack()[:-2])
+    t._grad_fn = node
+    t._requires_grad = True
     return t
 
 
@@ -177,7 +262,7 @@ def _record(prim, inputs, args, out, result):
     edges = []
     meta = []
     for x in inputs:
-        if isinstance(x, Tensor) and x._requires_grad:
+        if (type(x) is Tensor or isinstance(x, Tensor)) and x._requires_grad:
             fn = x._grad_fn
             if fn is not None:
                 edges.append((fn, x._output_nr))
@@ -193,7 +278,9 @@ def _record(prim, inputs, args, out, result):
     node.next_functions = tuple(edges)
     node._in_meta = tuple(meta)
     save = prim.save_inputs
-    if save:
+    if not save:
+        node._saved = ()
+    else:
         if save == "other":
             # a product's derivative for one operand needs only the other (as torch saves them)
             a, b = inputs
@@ -203,8 +290,6 @@ def _record(prim, inputs, args, out, result):
                                  for x in inputs])
         if _saved_hooks:
             pack_saved(node, inputs)
-    else:
-        node._saved = ()
     if out is not None:
         node._out = out
         if result._version is None:
@@ -217,17 +302,21 @@ def _record(prim, inputs, args, out, result):
 
 
 _NO_EDGE = (None, 0)
+_ndarray = np.ndarray
+_ZERO_VERSIONS = (0, 0)
 _new_node = object.__new__
 _next_seq = _sequence.__next__
 
 
 def _link_view(view, base):
     """Make ``view`` share ``base``'s version counter and record its base (``Tensor._base``)."""
-    if base._version is None:
-        base._version = [0]
-    view._version = base._version
-    view._view_ver = base._version[0]
-    view._base = base._base if base._base is not None else base
+    ver = base._version
+    if ver is None:
+        ver = base._version = [0]
+    view._version = ver
+    view._view_ver = ver[0]
+    b = base._base
+    view._base = b if b is not None else base
 
 
 from ._ops.views import refresh_view  # noqa: E402

@@ -10,6 +10,7 @@ import numpy as np
 from . import _dtype as D
 from ._device import CPU, device_of_array
 from .autograd import grad_mode
+from .autograd.engine import execute as _execute
 
 _state = grad_mode.state
 
@@ -337,6 +338,15 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``torch.Tensor.backward``)."""
+        fn = self._grad_fn
+        if gradient is None and inputs is None and not create_graph and fn is not None and self._base is None:
+            a = self._data
+            if type(a) is np.ndarray and a.size == 1 and a.dtype.kind == "f":
+                # the common ``loss.backward()``: the implicit gradient of a real scalar, straight to the engine
+                # (what ``autograd.backward`` checks cannot fail here)
+                g = _wrap(np.array(1, a.dtype) if a.ndim == 0 else np.ones_like(a, order="K"))
+                _execute(((fn, self._output_nr),), (g,), bool(retain_graph), False)
+                return
         from . import autograd
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

@@ -287,7 +287,7 @@ def _saves_snapshot(snap, result, mark):
         n = stack.pop()
         if n._unpack is not None:
             return 2  # saved through hooks: which tensors is unknown, so take a private copy
-        for x in n._saved:
+        for x in n._saved or ():  # None once released
             if x is snap:
                 found = 1
             elif isinstance(x, Tensor) and x._base is snap:

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .views import EXPAND
 from .._prim import Primitive, apply
-from .._tensor import Tensor, _wrap, _wrap_dim
+from .._tensor import Tensor, _new, _wrap, _wrap_dim
 from ..amp.autocast_mode import state as _amp
 from ..autograd import grad_mode
 from ..return_types import ReturnType
@@ -30,6 +30,8 @@ __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "var", "std", "var_mean",
 
 _LOW = (np.dtype(np.float16), D.bfloat16.np)
 _I64 = np.dtype(np.int64)
+_state = grad_mode.state
+_ZERO_STRIDES = [(0,) * n for n in range(65)]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -70,8 +72,26 @@ def _unsq(t, dims):
 
 def _expand_back(g, shape, dims, keepdim):
     """Broadcast a reduced gradient back over the reduced dims of the input."""
-    if g._data.ndim == 0:
-        return apply(EXPAND, (g,), (shape,))  # a full reduction's 0-d gradient broadcasts directly
+    a = g._data
+    if a.ndim == 0:
+        # a full reduction's 0-d gradient broadcasts directly: with no graph to record, the read-only zero-stride
+        # view ``expand`` makes, built without its general geometry code (the hot path of ``loss.backward()``)
+        if type(a) is np.ndarray and len(shape) and not (g._requires_grad and _state.enabled) and g._base is None:
+            n = 1
+            for s in shape:
+                n *= s
+            if n > 1:
+                v = np.ndarray(shape, a.dtype, a, 0, _ZERO_STRIDES[len(shape)])
+                v.setflags(write=False)
+                t = _wrap(v)
+                ver = g._version
+                if ver is None:
+                    ver = g._version = [0]
+                t._version = ver
+                t._view_ver = ver[0]
+                t._base = g
+                return t
+        return apply(EXPAND, (g,), (shape,))
     return (g if keepdim else _unsq(g, dims)).expand(shape)
 
 
@@ -168,12 +188,17 @@ def evenly_distribute(g, x, value):
 # sum / nansum / mean / nanmean
 
 def _sum_fwd(a, dims, keepdim, out_dt):
+    if out_dt.char in "fd" and not keepdim and len(dims) == a.ndim and type(a) is _ndarray:
+        # a full float32/float64 sum: into a fresh 0-d array (NumPy would return a scalar to convert)
+        return _add_reduce(a, dims, out_dt, _empty((), out_dt))
     acc = _float_acc(out_dt)
     r = _add_reduce(a, axis=dims, dtype=acc, keepdims=keepdim)
     return r if acc == out_dt else r.astype(out_dt)
 
 
 _add_reduce = np.add.reduce
+_empty = np.empty
+_ndarray = np.ndarray
 _ALL_DIMS = [tuple(range(n)) for n in range(65)]
 
 
@@ -199,11 +224,18 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if _amp.active:
         return _amp.run("sum", sum, input, dim, keepdim, dtype=dtype, out=out)
     a = input._data
-    if dim is None and dtype is None and out is None and a.dtype.kind == "f" and a.dtype not in _LOW:
-        if not (input._requires_grad and grad_mode.state.enabled) and not keepdim and type(a) is np.ndarray:
-            # no graph to record: reduce straight into a fresh 0-d array
-            return _wrap(_add_reduce(a, axis=None, out=np.empty((), a.dtype)))
-        return apply(SUM_ALL, (input,), (_ALL_DIMS[a.ndim], keepdim, a.dtype))
+    if dim is None and dtype is None and out is None:
+        dt = a.dtype
+        if dt.char in "fd":  # float32 / float64: no accumulation dtype, no cast
+            if type(a) is _ndarray and not keepdim and not (input._requires_grad and _state.enabled):
+                # no graph to record: reduce straight into a fresh 0-d array
+                t = _new(Tensor)
+                t._data = _add_reduce(a, None, None, _empty((), dt))
+                t._requires_grad = False
+                t._grad_fn = None
+                t._version = None
+                return t
+            return apply(SUM_ALL, (input,), (_ALL_DIMS[a.ndim], keepdim, dt))
     dims = _dims(dim, a.ndim)
     cast, out_dt = _sum_dtypes(a.dtype, dtype)
     r = apply(SUM_ALL if dim is None else SUM, (input,), (dims, keepdim, out_dt), cast)

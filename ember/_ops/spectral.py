@@ -18,7 +18,6 @@ from .. import _dtype as D
 from .._device import xp_of
 from .._prim import Primitive, apply
 from .._tensor import Tensor
-from ..fft import _BY_N, _NONE, _ROOT, _c2c, _c2r, _r2c
 from .padding import pad as _pad
 from ..amp.autocast_mode import state as _amp
 
@@ -278,6 +277,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         frames = frames * w
     complex_fft = frames.is_complex()
     onesided = not complex_fft if onesided is None else onesided
+    from ..fft import _NONE, _ROOT, _c2c, _r2c  # ember.fft loads on first use
     mode = _ROOT if normalized else _NONE
     if complex_fft:
         if onesided:
@@ -351,6 +351,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         w = _pad(w, [left, n_fft - win - left])
     x = input.unsqueeze(0) if input.dim() == 2 else input
     x = x.transpose(1, 2)  # (channel, n_frames, fft_size)
+    from ..fft import _BY_N, _ROOT, _c2c, _c2r
     mode = _ROOT if normalized else _BY_N
     if return_complex:
         if onesided_:

@@ -110,21 +110,35 @@ def execute(roots, grad_roots, keep_graph, create_graph, input_edges=None, accum
     task.captures = captures
     task.captured = captured
 
-    buffers = {}
-    for (node, nr), g in zip(roots, grad_roots):
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = [None] * node._n_outputs()
-        buf[nr] = g if buf[nr] is None else buf[nr] + g
-
-    ready = []
-    tie = 0
-    for n, _ in roots:
-        if deps[n] == 0:
-            deps[n] = -1  # queued
-            ready.append((-n._seq, tie, n))
-            tie += 1
-    ready.sort()
+    if len(roots) == 1:  # loss.backward()
+        (node, nr), = roots
+        g, = grad_roots
+        meta = node._out_meta
+        if not meta:
+            buffers = {node: [g]}
+        else:
+            buf = [None] * len(meta)
+            buf[nr] = g
+            buffers = {node: buf}
+        deps[node] = -1  # queued
+        ready = [(-node._seq, 0, node)]
+        tie = 1
+    else:
+        buffers = {}
+        for (node, nr), g in zip(roots, grad_roots):
+            buf = buffers.get(node)
+            if buf is None:
+                meta = node._out_meta
+                buf = buffers[node] = [None] * (len(meta) if meta else 1)
+            buf[nr] = g if buf[nr] is None else buf[nr] + g
+        ready = []
+        tie = 0
+        for n, _ in roots:
+            if deps[n] == 0:
+                deps[n] = -1  # queued
+                ready.append((-n._seq, tie, n))
+                tie += 1
+        ready.sort()
 
     state = grad_mode.state
     prev_mode = state.enabled
@@ -136,7 +150,8 @@ def execute(roots, grad_roots, keep_graph, create_graph, input_edges=None, accum
             node = heappop(ready)[2]
             grads = buffers.pop(node, None)
             if grads is None:
-                grads = [None] * node._n_outputs()
+                meta = node._out_meta
+                grads = [None] * (len(meta) if meta else 1)
             if needed is not None:
                 is_needed = node in needed
                 if not is_needed:
@@ -150,37 +165,61 @@ def execute(roots, grad_roots, keep_graph, create_graph, input_edges=None, accum
                 if not is_needed:
                     continue
             if type(node) is AccumulateGrad:
-                _run_accumulate(node, grads, task)
+                if node.variable._hooks or node._pre_hooks or node._hooks:
+                    _run_accumulate(node, grads, task)
+                else:
+                    accumulate_grad(node.variable, grads[0], create_graph, shared)
                 continue
             if node._tensor_hooks is not None or node._retained is not None:
                 grads = _tensor_pre_hooks(node, grads, task)
             if node._pre_hooks:
                 grads = _pre_hooks(node, grads, task)
-            out = _run_node(node, grads, task)
-            n_out = len(out)
-            for i, (nxt, nr) in enumerate(node.next_functions):
-                if nxt is None:
-                    continue
-                if needed is not None and nxt not in needed and nxt not in captures:
-                    continue
-                if i < n_out:
-                    g = out[i]
+            if anomaly_state.enabled or node._hooks or not isinstance(node, OpNode):
+                out = _run_node(node, grads, task)
+            else:
+                # ``_run_node`` for an op node without hooks or anomaly mode, inline
+                out = node._engine_apply(grads)
+                n_out = len(out)
+                if n_out == 2:
+                    if out[0] is not None and out[1] is not None:
+                        _mark_repeated(out, shared)
+                elif n_out > 2:
+                    _mark_repeated(out, shared)
+                meta = node._in_meta
+                if meta is not None:
+                    if n_out != len(meta):
+                        out = _validate(node, out, meta)
+                    else:
+                        for g, m in zip(out, meta):
+                            if g is not None and m is not None:
+                                a = g._data
+                                if a.shape != m[0] or (a.dtype is not m[1] and a.dtype != m[1]):
+                                    out = _validate(node, out, meta)
+                                    break
+                if not keep_graph:
+                    node._release()
+            i = 0
+            for nxt, nr in node.next_functions:
+                if nxt is not None and (needed is None or nxt in needed or nxt in captures):
+                    g = out[i] if i < len(out) else None
                     if g is not None:
                         buf = buffers.get(nxt)
                         if buf is None:
-                            if nxt._out_meta is None:
+                            meta = nxt._out_meta
+                            if not meta:
                                 buffers[nxt] = [g]
                             else:
-                                buf = buffers[nxt] = [None] * nxt._n_outputs()
+                                buf = buffers[nxt] = [None] * len(meta)
                                 buf[nr] = g
                         else:
                             old = buf[nr]
                             buf[nr] = g if old is None else old + g
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    heappush(ready, (-nxt._seq, tie, nxt))
-                    tie += 1
+                    d = deps[nxt] - 1
+                    deps[nxt] = d
+                    if d == 0:
+                        heappush(ready, (-nxt._seq, tie, nxt))
+                        tie += 1
+                i += 1
     finally:
         state.enabled = prev_mode
         _local.task = prev_task
@@ -318,11 +357,23 @@ def _run_node(node, grads, task):
         for g in out:
             if g is not None:
                 task.shared.add(_memory_id(g._data))
-    elif len(out) > 1:
+    elif len(out) == 2:
+        if out[0] is not None and out[1] is not None:
+            _mark_repeated(out, task.shared)
+    elif len(out) > 2:
         _mark_repeated(out, task.shared)
     meta = node._in_meta
     if meta is not None:
-        out = _validate(node, out, meta)
+        # torch's validate_outputs; nothing to do for gradients of the inputs' exact shapes and dtypes
+        if len(out) != len(meta):
+            out = _validate(node, out, meta)
+        else:
+            for g, m in zip(out, meta):
+                if g is not None and m is not None:
+                    a = g._data
+                    if a.shape != m[0] or (a.dtype is not m[1] and a.dtype != m[1]):
+                        out = _validate(node, out, meta)
+                        break
     if anomaly_state.enabled and anomaly_state.check_nan:
         _check_nan(node, out)
     hooks = node._hooks
@@ -352,14 +403,17 @@ def _private_owner(a, like, shared):
     ``a`` itself or its base when ``a`` aliases the whole base with the same layout (e.g. ``(gᵀ·x)ᵀ.t()``, the
     weight gradient of ``linear``), provided nothing outside the engine has seen that memory and its layout is
     the leaf's.  None when a copy is needed."""
-    owner = a if a.base is None else a.base
-    if (id(owner) in shared or type(owner) is not type(like) or owner.base is not None
-            or not getattr(owner.flags, "writeable", True)):
+    b = a.base
+    owner = a if b is None else b
+    if id(owner) in shared or type(owner) is not type(like) or (b is not None and b.base is not None):
+        return None
+    flags = owner.flags
+    if not getattr(flags, "writeable", True):
         return None
     if owner is not a and not (type(a) is np.ndarray and a.shape == owner.shape and a.strides == owner.strides
                                and a.ctypes.data == owner.ctypes.data):
         return None
-    return owner if (owner.flags.c_contiguous if like.flags.c_contiguous else owner.strides == like.strides) else None
+    return owner if (flags.c_contiguous if like.flags.c_contiguous else owner.strides == like.strides) else None
 
 
 def _mark_repeated(out, shared):

@@ -135,6 +135,9 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "if you need to access saved tensors after calling backward.")
 
 
+_UNVERSIONED = frozenset((type(None), int, float, bool, complex))
+
+
 class _Packed:
     """What ``pack_hook`` returned for one saved tensor."""
     __slots__ = ("packed",)
@@ -160,23 +163,30 @@ class OpNode(Node):
     # set per node only when used
     _out = None      # the saved output array(s)
     _out_ver = None  # (version counter of the output, its value when saved)
-    _freed = False   # saved state released by a backward without retain_graph
     _unpack = None   # the unpack hook when the saved inputs were packed by ``saved_tensors_hooks``
 
     def __init__(self):
         self._seq = next(_sequence)
+        self._saved = ()
+
+    @property
+    def _freed(self):
+        """Whether a backward without ``retain_graph`` released the saved state (``_saved`` is None then)."""
+        return self._saved is None
 
     @property
     def saved(self):
         """The saved inputs, checked against the version they had when saved."""
-        if self._freed:
-            raise RuntimeError(_FREED)
         saved = self._saved
+        if saved is None:
+            raise RuntimeError(_FREED)
         if self._unpack is not None:
             unpack = self._unpack
             return tuple(unpack(p.packed) if type(p) is _Packed else p for p in saved)
         for t, v in zip(saved, self._saved_ver):
-            ver = getattr(t, "_version", None)  # inputs may be Python scalars
+            if type(t) in _UNVERSIONED:  # an input not saved (None) or a Python scalar
+                continue
+            ver = getattr(t, "_version", None)
             if ver is not None and ver[0] != v:
                 fn = t.grad_fn  # the property: a view's history is re-created after in-place changes
                 raise_modified(t._data, ver, v, fn.name() if fn is not None else None, t._output_nr)
@@ -185,7 +195,7 @@ class OpNode(Node):
     @property
     def output(self):
         """The saved output, rebuilt as a tensor whose grad_fn is this node (so create_graph works)."""
-        if self._freed:
+        if self._saved is None:
             raise RuntimeError(_FREED)
         arr, ver = self._out, self._out_ver
         if ver is not None and ver[0][0] != ver[1]:
@@ -216,20 +226,22 @@ class OpNode(Node):
         return out if type(out) is tuple else tuple(out) if isinstance(out, list) else (out,)
 
     def _release(self):
-        self._saved = ()
-        self._out = None
-        self._freed = True
+        self._saved = None
+        if self._out is not None:
+            self._out = None
 
 
 class AccumulateGrad(Node):
     """Terminal node of a leaf that requires grad: adds the incoming gradient into ``variable.grad``."""
     __slots__ = ("variable",)
+    # the same for every accumulator, so class-level: making one (on every forward that reaches a leaf whose
+    # previous graph is gone) only sets ``variable``
+    next_functions = ()
+    _seq = (1 << 64) - 1  # torch's UINT64_MAX: runs first among ready nodes
+    _in_meta = None
 
     def __init__(self, variable):
         self.variable = variable
-        self.next_functions = ()
-        self._seq = (1 << 64) - 1  # torch's UINT64_MAX: runs first among ready nodes
-        self._in_meta = None
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
@@ -248,9 +260,13 @@ def grad_accumulator(t):
     ref = t._grad_acc
     acc = ref() if ref is not None else None
     if acc is None:
-        acc = AccumulateGrad(t)
+        acc = _new_acc(AccumulateGrad)
+        acc.variable = t
         t._grad_acc = _weakref(acc)
     return acc
+
+
+_new_acc = object.__new__
 
 
 _node_types = {}
