@@ -184,7 +184,11 @@ class Generator:
         return self._integers(0, 4294967296, size=n, dtype=np.uint32)
 
     def _words64(self, n):
-        """``n`` consecutive ``random64()`` values (uint64): the first word of each pair is the high half."""
+        """``n`` consecutive ``random64()`` values (uint64): the first word of each pair is the high half,
+        as in NumPy's own 64-bit MT19937 outputs, which long draws take directly."""
+        if 2 * n >= _RAW_MAX:
+            self._fresh = False
+            return self._integers(0, 1 << 64, size=n, dtype=np.uint64)
         w = self._words(2 * n).view(np.uint64)
         # a little-endian uint64 view puts the first word low: swap the halves
         return (w << np.uint64(32)) | (w >> np.uint64(32))
@@ -328,9 +332,23 @@ class Generator:
         return _libm("exp")(self.normal_serial(n, mean, std))
 
     # ------------------------------------------------------------------ discrete
-    def bernoulli_scalar(self, n, p):
-        """``u < p`` with ``u`` a double uniform (one ``random64()`` each)."""
-        return self._unit_double(n) < p
+    def bernoulli_scalar(self, n, p, out=None, value=None):
+        """``u < p`` with ``u`` a double uniform (one ``random64()`` each), as bools or as 0/1 in ``out`` (a
+        contiguous 1-D real array) — or as ``value``/0 (``value`` of out's float dtype: dropout's scaled mask).
+        Compared as integers: ``u = k * 2**-53 < p`` exactly when the 53 bits ``k < ceil(p * 2**53)``.  Long
+        draws go in stretches whose comparison runs on the worker threads while the next one is drawn."""
+        res = np.empty(n, np.bool_) if out is None else out
+        below = np.uint64(math.ceil(p * 2.0 ** 53))
+        step = _CHUNK // 2
+        if n <= step:
+            if n:
+                _below(self._words64(n), below, res, value)
+            return res
+        with _Workers() as run:
+            for lo in range(0, n, step):
+                hi = min(lo + step, n)
+                run(_below, self._words64(hi - lo), below, res[lo:hi], value)
+        return res
 
     def bernoulli_tensor(self, p):
         """``u < p[i]`` over ``p`` in iteration order: double uniforms for float64 ``p``, else float."""
@@ -471,6 +489,18 @@ def _doubles(words, out=None):
     return x
 
 
+def _below(v, threshold, dst, value=None):
+    """``dst = (v & (2**53 - 1)) < threshold`` (``v`` is scratch) in dst's dtype, times ``value`` if given."""
+    np.bitwise_and(v, _M53_U64, out=v)
+    if dst.dtype == np.bool_:
+        np.less(v, threshold, out=dst)
+    elif value is None:
+        np.copyto(dst, np.less(v, threshold))
+    else:
+        np.multiply(np.less(v, threshold), value, out=dst)
+
+
+_M53_U64 = np.array((1 << 53) - 1, np.uint64)
 _M21_U64, _S32_U64, _TWO_M53 = np.array(0x1FFFFF, np.uint64), np.array(32, np.uint64), np.array(2.0 ** -53)
 
 

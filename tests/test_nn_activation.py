@@ -268,6 +268,23 @@ def test_softmax_dims(fname, shape, dim):
     check(lambda m, x: getattr(m.nn.functional, fname)(x, dim), [shape], grad=True, low=-5, high=5)
 
 
+@pytest.mark.parametrize("w", [1, 2, 3, 63, 64, 65, 256, 257])
+def test_softmax_short_and_long_rows(w):
+    """Last-dim rows up to 256 long are reduced by folded maxima and einsum sums, longer ones by NumPy's
+    reductions: torch's values and gradients either way, with NaN and -inf in rows (a row of -inf gives NaN)."""
+    a = np.random.default_rng(w).uniform(-8, 8, (5, 3, w)).astype(np.float32)
+    a[0, 0, 0] = np.nan
+    a[1, 1] = -np.inf
+    a[2, 2, w // 2] = -np.inf
+    for fn in (lambda m, x: m.nn.functional.softmax(x, -1), lambda m, x: m.nn.functional.log_softmax(x, -1),
+               lambda m, x: m.nn.functional.softmin(x, 2), lambda m, x: x.transpose(0, 2).softmax(0),
+               lambda m, x: m.nn.functional.softmax(x, -1, dtype=m.float64)):
+        check(fn, [a], grad=True, noncontig=True)
+    check(lambda m, x: m.nn.functional.log_softmax(x, -1), [(4, w)], dtype=np.float64, grad=True, atol=1e-12,
+          grad_atol=1e-12)
+    check(lambda m, x: m.nn.functional.softmax(x.half(), -1).float(), [(4, w)], grad=True, atol=1e-3, grad_atol=1e-3)
+
+
 def test_softmax_dtype_arg_and_extremes():
     check(lambda m, x: m.nn.functional.softmax(x, 1, dtype=m.float64), [(3, 4)], grad=True)
     check(lambda m, x: m.nn.functional.log_softmax(x, 0, dtype=m.float64), [(3, 4)], grad=True)
@@ -412,6 +429,25 @@ def test_dropout_matches_torch_bit_for_bit():
         np.testing.assert_array_equal(f(F_E, ember.from_numpy(x)).numpy(), f(F_T, torch.from_numpy(x)).numpy())
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_dropout_long_tensors_match_torch(threads):
+    """Masks longer than one stretch of the draw (2**17 elements), on one thread or with the comparisons on a
+    worker thread: torch's mask and scale, for float32/float64, dense non-contiguous inputs and in-place."""
+    x = np.random.default_rng(1).standard_normal((300, 1001)).astype(np.float32)
+    prev = ember.get_num_threads()
+    ember.set_num_threads(threads)
+    try:
+        for f in (lambda F, t: F.dropout(t, 0.1), lambda F, t: F.dropout(t.double(), 0.5),
+                  lambda F, t: F.dropout(t.t(), 0.3), lambda F, t: F.dropout(t * 1, 0.7, inplace=True),
+                  lambda F, t: F.dropout(t.half(), 0.2).float()):
+            ember.manual_seed(5)
+            torch.manual_seed(5)
+            np.testing.assert_array_equal(f(F_E, ember.from_numpy(x)).numpy(), f(F_T, torch.from_numpy(x)).numpy())
+            np.testing.assert_array_equal(ember.get_rng_state().numpy(), torch.get_rng_state().numpy())
+    finally:
+        ember.set_num_threads(prev)
+
+
 def test_dropout_module_reprs():
     for name in ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"):
         assert repr(getattr(ember.nn, name)(0.25, inplace=True)) == repr(getattr(torch.nn, name)(0.25, inplace=True))
@@ -491,3 +527,42 @@ def test_hardtanh_deprecated_kwargs():
     with pytest.warns(FutureWarning, match="min_value"):
         m = ember.nn.Hardtanh(min_value=-2.0)
     assert m.min_val == -2.0
+
+
+def test_relu_and_gelu_large_inputs():
+    """Large contiguous float32 inputs take the fast kernels (ReLU against a row of zeros, GELU's float32 erfc
+    in stretches): torch's values and gradients, with NaN, +-0, +-inf and both tails."""
+    x = np.random.default_rng(3).uniform(-12, 12, (70, 1030)).astype(np.float32)
+    x[0, :6] = [np.nan, 0.0, -0.0, np.inf, -np.inf, 3e38]
+    check(lambda m, x: m.relu(x), [x], grad=True)
+    check(lambda m, x: m.nn.functional.relu(x.t()), [x], grad=True)
+    finite = x.copy()
+    finite[0, :6] = [0.0, -0.0, 1e-30, -1e-30, 5.0, -5.0]
+    for approx in ("none", "tanh"):
+        check(lambda m, x: m.nn.functional.gelu(x, approximate=approx), [finite], grad=True, atol=2e-6)
+        check(lambda m, x: m.nn.functional.gelu(x, approximate=approx), [finite[:3, :40].astype(np.float64)], grad=True,
+              atol=1e-12, grad_atol=1e-12)
+        check(lambda m, x: m.nn.functional.gelu(x.t().bfloat16(), approximate=approx).float(), [finite[:30]],
+              grad=True, atol=2e-2, grad_atol=2e-2)
+    e = F_E.gelu(ember.from_numpy(x))
+    assert np.isnan(e[0, 3].item()) and np.isnan(e[0, 0].item())  # +inf gives NaN, as torch's float kernel
+    tail = np.linspace(-12, -3, 1001).astype(np.float32)   # relative accuracy where x Phi(x) is tiny
+    import scipy.special
+    exact = tail.astype(np.float64) * 0.5 * scipy.special.erfc(-tail.astype(np.float64) / np.sqrt(2))
+    np.testing.assert_allclose(F_E.gelu(ember.from_numpy(tail)).numpy(), exact, rtol=1e-4, atol=0)
+
+
+def test_output_layouts_follow_torch():
+    """Elementwise activations keep a transposed/permuted input's layout; softmax and layer_norm return
+    contiguous tensors (torch makes their input contiguous)."""
+    x = np.random.default_rng(4).standard_normal((70, 1030)).astype(np.float32)
+    p = np.random.default_rng(5).standard_normal((4, 6, 5)).astype(np.float32)
+    for fn in (lambda m, t: m.nn.functional.gelu(t.t()), lambda m, t: m.nn.functional.gelu(t[:, ::2]),
+               lambda m, t: m.relu(t.t()), lambda m, t: m.softmax(t.t(), -1), lambda m, t: m.log_softmax(t.t(), 0),
+               lambda m, t: m.nn.functional.layer_norm(t.t(), (70,)),
+               lambda m, t: m.nn.functional.gelu(t[:6, :20].reshape(4, 6, 5).permute(2, 0, 1))):
+        e, t = fn(ember, ember.from_numpy(x)), fn(torch, torch.from_numpy(x))
+        assert e.stride() == t.stride()
+        assert_same(e, t, atol=2e-6)
+    e, t = F_E.gelu(ember.from_numpy(p).permute(2, 0, 1)), F_T.gelu(torch.from_numpy(p).permute(2, 0, 1))
+    assert e.stride() == t.stride()

@@ -135,6 +135,35 @@ def test_layer_norm_and_rms_norm(shape, norm):
         assert type(e.grad_fn).__name__ == type(t.grad_fn).__name__
 
 
+@pytest.mark.parametrize("shape,norm", [((4, 7, 10), (10,)), ((3, 5, 6), (5, 6)), ((2, 1500), (1500,)),
+                                        ((6,), (6,)), ((0, 4), (4,))])
+@pytest.mark.parametrize("affine", ["both", "weight", "bias", "none"])
+def test_layer_norm_row_kernels(shape, norm, affine):
+    """The (rows, inner) forward and torch's closed-form backward: every affine combination, rows long enough
+    for pairwise sums, non-contiguous inputs, an offset mean, float32 and float64."""
+    w = _x(*norm) if affine in ("both", "weight") else None
+    b = _x(*norm) if affine in ("both", "bias") else None
+    x = _x(*shape) * 3 + 20
+    for dt, atol, gatol in ((np.float64, 1e-9, 1e-8), (np.float32, 1e-4, 1e-3)):
+        params = [p.astype(dt) for p in (w, b) if p is not None]
+        check(lambda m, x, *p: m.nn.functional.layer_norm(x, norm, *_affine_args(affine, p)), [x.astype(dt), *params],
+              dtype=dt, grad=True, noncontig=True, atol=atol, grad_atol=gatol)
+
+
+def _affine_args(affine, p):
+    p = list(p) + [None, None]
+    return {"both": (p[0], p[1]), "weight": (p[0], None), "bias": (None, p[0]), "none": (None, None)}[affine]
+
+
+def test_layer_norm_half_input_float_params():
+    """float16/bfloat16 input with float32 weight and bias (torch's mixed-dtype kernel): statistics and gradients
+    in float32, output in the input's dtype."""
+    x, w, b = _x(8, 32).astype(np.float32), _x(32).astype(np.float32), _x(32).astype(np.float32)
+    for half in ("float16", "bfloat16"):
+        check(lambda m, x, w, b: m.nn.functional.layer_norm(x.to(getattr(m, half)), (32,), w, b).float(), [x, w, b],
+              grad=True, atol=2e-2, grad_atol=5e-2, grad_rtol=5e-2)
+
+
 def test_rms_norm_reduced_precision():
     x = _x(4, 8).astype(np.float32)
     out = {}

@@ -113,6 +113,12 @@ def test_safe_softmax():
     from ember._ops.attention import _safe_softmax
     for dim, a in ((-1, x), (0, randn(3, 4))):
         check(lambda m, x: (_safe_softmax if m is ember else torch._safe_softmax)(x, dim), [a], grad=True)
+    for w in (1, 5, 64, 300):   # short rows (folded maxima, einsum sums) and long ones, a fully masked row each
+        a = randn(4, 3, w)
+        a[1, 2] = -np.inf
+        a[2, 0, 0] = -np.inf
+        check(lambda m, x: (_safe_softmax if m is ember else torch._safe_softmax)(x, -1), [a], grad=True,
+              noncontig=True)
 
 
 def test_sdpa_errors():

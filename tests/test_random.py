@@ -415,6 +415,30 @@ def test_bernoulli_scalar(dtype):
     both(lambda m: [t.bernoulli_(0.8) for t in layouts(m, (5, 4), dtype)])
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "bool", "uint8", "int64"])
+def test_bernoulli_scalar_long_draws(dtype, threads):
+    """Draws longer than one stretch of the comparison (2**17 samples), taken as whole 64-bit words and compared
+    on the worker threads: torch's samples and state, for p at the ends of its range too."""
+    prev = ember.get_num_threads()
+    ember.set_num_threads(threads)
+    try:
+        for n, p in ((300_001, 0.3), (131_073, 1 - 2 ** -53), (5000, 2 ** -53), (2048, 0.0), (4099, 1.0)):
+            both(lambda m: m.empty(n, dtype=getattr(m, dtype)).bernoulli_(p))
+        both(lambda m: m.empty(700, 300, dtype=getattr(m, dtype)).t().bernoulli_(0.6))
+    finally:
+        ember.set_num_threads(prev)
+
+
+def test_random64_long_draws():
+    """64-bit draws of 2048 samples and more come straight from the engine's 64-bit outputs: same values."""
+    for n in (2047, 2048, 5001):
+        both(lambda m: m.empty(n, dtype=m.int64).random_(-2 ** 40, 2 ** 40))
+        both(lambda m: m.empty(n, dtype=m.int64).random_())
+        both(lambda m: m.empty(n, dtype=m.float64).random_())
+        both(lambda m: m.empty(n, dtype=m.int64).random_(-2 ** 63, None))
+
+
 @pytest.mark.parametrize("pdtype", FLOATS)
 def test_bernoulli_tensor(pdtype):
     def probs(m):

@@ -17,7 +17,8 @@ import numpy as np
 from .. import _dtype as D
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import Tensor, _wrap, _wrap_dim
+from ..autograd.grad_mode import is_grad_enabled
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
@@ -37,14 +38,15 @@ def _cpp(dtype):
 # _safe_softmax
 
 def _safe_softmax_fwd(a, dim):
+    from ..nn.functional import _amax_keep, _sum_keep
     dt = a.dtype
     if dt in _REDUCED:
         a = a.astype(np.float32)
-    m = a.max(axis=dim, keepdims=True)
+    m = _amax_keep(a, dim)
     m[m == -np.inf] = 0  # a fully masked row: exp(-inf) = 0 everywhere, and the row stays 0
-    e = a - m
+    e = np.subtract(a, m, out=np.empty_like(a, order="C"))   # contiguous, as torch's
     np.exp(e, out=e)
-    s = e.sum(axis=dim, keepdims=True)
+    s = _sum_keep(e, dim)
     s[s == 0] = 1
     e /= s
     return e.astype(dt, copy=False)
@@ -53,6 +55,9 @@ def _safe_softmax_fwd(a, dim):
 def _safe_softmax_grad(ctx, g):
     y = ctx.output
     dim = ctx.args[0]
+    if not is_grad_enabled():
+        from ..nn.functional import _softmax_back
+        return (_wrap(_softmax_back(y._data, g._data, dim)),)
     return (y * (g - (g * y).sum(dim, keepdim=True)),)
 
 

@@ -7,6 +7,7 @@ bfloat16 inputs accumulate in float32, as torch's CPU kernels do).
 """
 import numpy as np
 
+from .._device import xp_of
 from .._prim import Primitive, apply
 from .._tensor import _wrap
 from ..amp.autocast_mode import state as _amp
@@ -205,18 +206,30 @@ _BN_EVAL = Primitive("NativeBatchNormBackward0", _bn_eval_fwd, _bn_eval_grad, sa
 # layer norm
 
 def _ln_fwd(x, weight, bias, nd, eps):
-    axes = tuple(range(x.ndim - nd, x.ndim))
-    xa = x.astype(_acc_dtype(x), copy=False)
-    mean = xa.mean(axis=axes, keepdims=True)
-    y = np.subtract(xa, mean)  # centred; becomes the output in place
-    var = _row_dot(y, y, nd) / _inner(y, nd)
-    rstd = 1.0 / np.sqrt(var + eps)
-    np.multiply(y, rstd, out=y)
+    """Over the (rows, inner) view: two-pass moments (row sums through einsum), then the affine map."""
+    rows, n = _rows(x, nd), _inner(x, nd)
+    stat_shape = x.shape[:x.ndim - nd] + (1,) * nd
+    # a contiguous copy of a strided input (in its own array module), so the output is contiguous as torch's
+    x2 = xp_of(x).ascontiguousarray(x.astype(_acc_dtype(x), copy=False)).reshape(rows, n)
+    mean = _row_sum(x2) / n
+    y = np.subtract(x2, mean[:, None])  # centred; becomes the output in place
+    rstd = 1.0 / np.sqrt(np.einsum("rl,rl->r", y, y) / n + eps)
+    np.multiply(y, rstd[:, None], out=y)
     if weight is not None:
-        np.multiply(y, weight, out=y)
+        np.multiply(y, weight.reshape(n), out=y)
     if bias is not None:
-        np.add(y, bias, out=y)
-    return y.astype(x.dtype, copy=False), mean, rstd
+        np.add(y, bias.reshape(n), out=y)
+    return y.reshape(x.shape).astype(x.dtype, copy=False), mean.reshape(stat_shape), rstd.reshape(stat_shape)
+
+
+_EINSUM_ROW = 1024   # rows up to this length are summed by einsum (longer ones pairwise, for accuracy)
+
+
+def _row_sum(a2):
+    """Sums of the rows of a 2-D array: einsum for short rows (NumPy's reduction goes row by row)."""
+    if a2.shape[1] <= _EINSUM_ROW:
+        return np.einsum("rl->r", a2)
+    return a2.sum(axis=1)
 
 
 def _rows(a, nd):
@@ -227,14 +240,6 @@ def _rows(a, nd):
 def _inner(a, nd):
     """How many elements one row of the trailing ``nd`` dims holds."""
     return int(np.prod(a.shape[a.ndim - nd:]))
-
-
-def _row_dot(a, b, nd):
-    """``sum(a * b)`` over the trailing ``nd`` dims, kept as size-1 dims (no product temporary)."""
-    lead = a.shape[:a.ndim - nd]
-    shape = (_rows(a, nd), _inner(a, nd))
-    r = np.einsum("rl,rl->r", a.reshape(shape), b.reshape(shape))
-    return r.reshape(lead + (1,) * nd)
 
 
 def _ln_grad(ctx, g, *unused):
@@ -257,42 +262,42 @@ def _ln_grad(ctx, g, *unused):
 
 
 def _ln_grad_arrays(ctx, g):
-    """``_ln_grad`` over arrays with in-place passes (a backward that is not itself recorded)."""
+    """``_ln_grad`` over the (rows, inner) arrays (a backward that is not recorded), in torch's kernel's form:
+    with ``ds = sum(g w x)`` and ``db = sum(g w)`` per row, ``gx = g w rstd + c2 x + c3`` where
+    ``c2 = (db mean - ds) rstd^3 / n`` and ``c3 = -c2 mean - db rstd / n``; the row and column sums are
+    matrix-vector products."""
     x, weight, bias = ctx.saved
     nd = ctx.args[0]
     want_x, want_w, want_b = (e[0] is not None for e in ctx.next_functions)
     xd = x._data
     acc = _acc_dtype(xd)
-    lead = tuple(range(xd.ndim - nd))
-    n = _inner(xd, nd)
-    mean, rstd = ctx._out[1], ctx._out[2]
-    gd = g._data.astype(acc, copy=False)
-    xhat = np.subtract(xd.astype(acc, copy=False), mean)
-    np.multiply(xhat, rstd, out=xhat)
+    rows, n = _rows(xd, nd), _inner(xd, nd)
+    mean, rstd = ctx._out[1].reshape(rows), ctx._out[2].reshape(rows)
+    g2 = g._data.astype(acc, copy=False).reshape(rows, n)
+    x2 = xd.astype(acc, copy=False).reshape(rows, n)
+    w = None if weight is None else weight._data.astype(acc, copy=False).reshape(n)
+    norm_shape = xd.shape[xd.ndim - nd:]
     gx = gw = gb = None
-    if want_w and weight is not None:
-        gw = _wrap(_einsum_lead(gd, xhat, nd).astype(weight._data.dtype, copy=False))
+    gxw = np.multiply(g2, x2) if want_x or want_w and weight is not None else None
+    if want_w and weight is not None:   # sum over rows of g (x - mean) rstd
+        gw = _wrap((rstd @ gxw - (mean * rstd) @ g2).reshape(norm_shape).astype(weight._data.dtype, copy=False))
     if want_b and bias is not None:
-        gb = _wrap((gd.sum(lead) if lead else gd).astype(bias._data.dtype, copy=False))
+        gb = _wrap(g2.sum(0).reshape(norm_shape).astype(bias._data.dtype, copy=False))
     if want_x:
-        gs = gd * weight._data.astype(acc, copy=False) if weight is not None else gd.copy()
-        mean_gs = gs.mean(axis=tuple(range(xd.ndim - nd, xd.ndim)), keepdims=True)
-        mean_gx = _row_dot(gs, xhat, nd) / n
-        np.multiply(xhat, mean_gx, out=xhat)
-        np.subtract(gs, xhat, out=gs)
-        np.subtract(gs, mean_gs, out=gs)
-        np.multiply(gs, rstd, out=gs)
-        gx = _wrap(gs.astype(xd.dtype, copy=False))
+        if w is None:
+            ds, db = _row_sum(gxw), _row_sum(g2)
+            gs = np.multiply(g2, rstd[:, None])
+        else:
+            ds, db = gxw @ w, g2 @ w
+            gs = np.multiply(g2, w)
+            np.multiply(gs, rstd[:, None], out=gs)
+        c2 = (db * mean - ds) * (rstd * rstd * rstd) / n
+        c3 = -c2 * mean - db * rstd / n
+        np.multiply(x2, c2[:, None], out=gxw)
+        np.add(gs, gxw, out=gs)
+        np.add(gs, c3[:, None], out=gs)
+        gx = _wrap(gs.reshape(xd.shape).astype(xd.dtype, copy=False))
     return gx, gw, gb
-
-
-def _einsum_lead(a, b, nd):
-    """``sum(a * b)`` over the leading (batch) dims: the weight gradient's reduction."""
-    k = a.ndim - nd
-    if k == 0:
-        return a * b
-    shape = (_rows(a, nd), _inner(a, nd))
-    return np.einsum("rl,rl->l", a.reshape(shape), b.reshape(shape)).reshape(a.shape[k:])
 
 
 def _sum_lead(t, lead):

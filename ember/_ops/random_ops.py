@@ -518,7 +518,20 @@ def bernoulli_(self, p=0.5, *, generator=None):
     p = float(p)
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_num(p)}")
-    return _sample_inplace(self, "BernoulliBackward2", lambda n: g.bernoulli_scalar(n, p).astype(npd))
+    return _sample_inplace(self, "BernoulliBackward2", lambda n, out=None: g.bernoulli_scalar(n, p, out),
+                           direct=True)
+
+
+def _dropout_noise_(self, q):
+    """Fill ``self`` (a new float tensor) with torch's dropout noise ``bernoulli_(q)`` then ``div_(q)``: the
+    draws of ``bernoulli_``, written straight as ``1 / q`` (computed by the same ember division) or 0 on a
+    C-contiguous host tensor, else the two in-place ops themselves."""
+    a = self._data
+    if type(a) is not np.ndarray or not a.flags.c_contiguous or a.dtype.kind != "f" or not a.size:
+        return self.bernoulli_(q).div_(q)
+    value = self.new_ones(1).div_(q)._data[0]
+    default_generator.bernoulli_scalar(a.size, float(q), a.reshape(-1), value)
+    return self
 
 
 def _no_extra(kwargs, name):

@@ -136,6 +136,12 @@ def _negated(a, k):
     return r
 
 
+def _bias_cols(b, width):
+    """The (features, 1) bias ``b`` repeated over ``width`` batch columns: a per-step add against a
+    contiguous block of the same shape is several times faster than one against a broadcast column."""
+    return np.repeat(b, width, axis=1)
+
+
 def _sigmoid_of_neg_(a):
     """``a = 1 / (1 + exp(a))``, the sigmoid of -a, in place (exp overflow gives exactly 0, as torch)."""
     np.exp(a, out=a)
@@ -153,7 +159,7 @@ def _lstm_fwd(x, w_ih, w_hh, b_ih, b_hh, h0, c0, w_hr, sizes, offs, reverse, kee
     hs = w_hh.shape[0] // 4
     h2, h3 = 2 * hs, 3 * hs
     wh = _lstm_order(w_hh, hs)
-    bias = None if b_ih is None else _lstm_order(b_ih + b_hh, hs)[:, None]
+    bias = None if b_ih is None else _bias_cols(_lstm_order(b_ih + b_hh, hs)[:, None], sizes[0])
     out = _empty(x, (x.shape[0], w_hh.shape[1]))
     hb = _row_blocks(out, sizes, offs)
     gates = _project(x, _lstm_order(w_ih, hs), sizes, offs)   # activated in place, order (i, f, o, g)
@@ -172,7 +178,7 @@ def _lstm_fwd(x, w_ih, w_hh, b_ih, b_hh, h0, c0, w_hr, sizes, offs, reverse, kee
             np.matmul(wh, _prev(hb, h0t, t, reverse), out=gh)
             g += gh
             if bias is not None:
-                g += bias
+                g += bias[:, :bs]
             _sigmoid_of_neg_(g[:h3])
             np.tanh(g[h3:], out=g[h3:])
             c = cs[t]
@@ -278,8 +284,8 @@ def _gru_fwd(x, w_ih, w_hh, b_ih, b_hh, h0, sizes, offs, reverse, keep):
     h2 = 2 * hs
     wh = _negated(w_hh, h2)   # r, z rows negated (see _sigmoid_of_neg_)
     if b_ih is not None:
-        b_rz = np.negative(b_ih[:h2] + b_hh[:h2])[:, None]
-        b_in, b_hn = b_ih[h2:, None], b_hh[h2:, None]
+        b_rz = _bias_cols(np.negative(b_ih[:h2] + b_hh[:h2])[:, None], sizes[0])
+        b_in, b_hn = _bias_cols(b_ih[h2:, None], sizes[0]), _bias_cols(b_hh[h2:, None], sizes[0])
     out = _empty(x, (x.shape[0], hs))
     hb = _row_blocks(out, sizes, offs)
     gates = _project(x, _negated(w_ih, h2), sizes, offs)   # activated in place: r, z, n
@@ -296,16 +302,16 @@ def _gru_fwd(x, w_ih, w_hh, b_ih, b_hh, h0, sizes, offs, reverse, keep):
             rz = g[:h2]
             rz += gh[:h2]
             if b_ih is not None:
-                rz += b_rz
+                rz += b_rz[:, :bs]
             _sigmoid_of_neg_(rz)
             hn = ghn[t]
             if b_ih is not None:
-                np.add(gh[h2:], b_hn, out=hn)
+                np.add(gh[h2:], b_hn[:, :bs], out=hn)
             else:
                 hn[...] = gh[h2:]
             n = g[h2:]
             if b_ih is not None:
-                n += b_in
+                n += b_in[:, :bs]
             rhn = gh[h2:]
             np.multiply(g[:hs], hn, out=rhn)
             n += rhn
@@ -404,7 +410,7 @@ def _rnn_fwd(x, w_ih, w_hh, b_ih, b_hh, h0, sizes, offs, reverse, relu, keep):
     x, w_ih, w_hh, b_ih, b_hh, h0 = _work(x, w_ih, w_hh, b_ih, b_hh, h0)
     hs = w_hh.shape[0]
     pres = _project(x, w_ih, sizes, offs)
-    bias = None if b_ih is None else (b_ih + b_hh)[:, None]
+    bias = None if b_ih is None else _bias_cols((b_ih + b_hh)[:, None], sizes[0])
     out = _empty(x, (x.shape[0], hs))
     hb = _row_blocks(out, sizes, offs)
     tmp = _empty(x, (hs * sizes[0],))
@@ -416,7 +422,7 @@ def _rnn_fwd(x, w_ih, w_hh, b_ih, b_hh, h0, sizes, offs, reverse, relu, keep):
         np.matmul(w_hh, _prev(hb, h0t, t, reverse), out=rec)
         pre += rec
         if bias is not None:
-            pre += bias
+            pre += bias[:, :bs]
         if relu:
             np.maximum(pre, 0, out=hb[t])
         else:

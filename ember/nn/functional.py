@@ -76,8 +76,10 @@ def _check_float(input, fname, kernel=None):
 _SAME_WIDTH_UINT = {2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
-def _masked(mask, g):
-    """``g`` where ``mask`` holds, else 0 (not ``g * mask``: a NaN gradient outside the mask stays out).
+def _masked(mask, g, keep=True):
+    """``g`` where ``mask`` holds (``keep``) or where it does not (``keep=False``), else 0 — not ``g * mask``: a
+    NaN gradient outside stays out.  ``keep=False`` is torch's ``cond ? 0 : grad`` form, which passes the
+    gradient where the condition is NaN-false (``relu``'s ``y <= 0`` at a NaN).
 
     Outside a recorded backward it is a bitwise AND of ``g``'s bits with all-ones/all-zeros words: exact,
     and several times faster than a select on an unpredictable mask."""
@@ -85,9 +87,12 @@ def _masked(mask, g):
     if (not is_grad_enabled() and type(gd) is np.ndarray and gd.dtype.kind == "f" and md.dtype == np.bool_
             and gd.shape == md.shape):
         u = _SAME_WIDTH_UINT[gd.itemsize]
-        bits = np.bitwise_and(gd.view(u), np.negative(md.view(np.uint8), dtype=u), out=np.empty(gd.shape, u))
-        return _wrap(bits.view(gd.dtype))
-    return g.where(mask, 0.0)
+        out = np.empty(gd.shape, gd.dtype)   # owns its memory as floats (the engine may keep it as a .grad)
+        # all-ones words where kept: -1 for a True mask byte, or 1 - 1 - 1 for a False one
+        words = np.negative(md.view(np.uint8), dtype=u) if keep else np.subtract(md.view(np.uint8), 1, dtype=u)
+        np.bitwise_and(gd.view(u), words, out=out.view(u))
+        return _wrap(out)
+    return g.where(mask, 0.0) if keep else g.masked_fill(mask, 0.0)
 
 
 def _no_grad():
@@ -251,9 +256,20 @@ def _threshold_fwd(a, th, value):
 
 
 _THRESHOLD = Primitive("ThresholdBackward0", _threshold_fwd,
-                       lambda c, g: (_masked(_x(c) > c.args[0], g),), save_inputs=True)
-_RELU = Primitive("ReluBackward0", lambda a: np.maximum(a, a.dtype.type(0)),
-                  lambda c, g: (_masked(c.output > 0, g),), save_output=True)
+                       lambda c, g: (_masked(_x(c) <= c.args[0], g, keep=False),), save_inputs=True)
+def _relu_fwd(a):
+    """``max(a, 0)``.  NumPy's SIMD maximum runs only between arrays with a contiguous inner dimension (not
+    against a scalar), so a large contiguous float host array meets a broadcast row of zeros."""
+    if type(a) is np.ndarray and a.dtype.kind == "f" and a.size >= 4096 and a.flags.c_contiguous:
+        row = math.gcd(a.size, 4096)
+        if row >= 64:
+            zeros = np.zeros(row, a.dtype)
+            return np.maximum(a.reshape(-1, row), zeros).reshape(a.shape)
+    return np.maximum(a, a.dtype.type(0))
+
+
+_RELU = Primitive("ReluBackward0", _relu_fwd,
+                  lambda c, g: (_masked(c.output <= 0, g, keep=False),), save_output=True)
 
 
 def _hardtanh_fwd(a, lo, hi):
@@ -265,7 +281,7 @@ def _hardtanh_fwd(a, lo, hi):
 def _hardtanh_grad(c, g):
     x = _x(c)
     lo, hi = c.args
-    return (_masked((x > lo) & (x < hi), g),)
+    return (_masked((x <= lo) | (x >= hi), g, keep=False),)
 
 
 _HARDTANH = Primitive("HardtanhBackward0", _hardtanh_fwd, _hardtanh_grad, save_inputs=True)
@@ -400,14 +416,124 @@ _GELU_BETA = math.sqrt(2.0 / math.pi)
 _GELU_KAPPA = 0.044715
 
 
+# Numerical Recipes' erfcc: erfc(z) = t exp(-z^2 + P(t)), t = 1 / (1 + z / 2), fractional error below 1.2e-7
+_ERFC_POLY = tuple(np.float32(c) for c in (0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807,
+                                           -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223))
+
+
+def _phi_neg_abs(ax):
+    """``Phi(-|x|) = erfc(|x| / sqrt 2) / 2`` for ``ax = |x|`` (float32), to about 1e-7 relative: SciPy's erf
+    is a scalar loop (some 20 ns per element), this is a few dozen vectorised passes."""
+    f = np.float32
+    z = np.multiply(ax, f(_SQRT1_2))
+    t = np.multiply(z, f(0.5))
+    t += f(1)
+    np.reciprocal(t, out=t)
+    p = np.multiply(t, _ERFC_POLY[0])
+    for c in _ERFC_POLY[1:-1]:
+        p += c
+        p *= t
+    p += _ERFC_POLY[-1]
+    np.multiply(z, z, out=z)
+    p -= z
+    np.exp(p, out=p)
+    p *= t
+    p *= f(0.5)
+    return p
+
+
+def _fast_gelu(a):
+    """Whether the exact GELU of ``a`` takes the float32 kernel (float64 keeps SciPy's erf)."""
+    return type(a) is np.ndarray and a.dtype == np.float32
+
+
+_CHUNK = 1 << 16   # elements per stretch of the multi-pass float32 kernels (their temporaries stay in cache)
+
+
+def _by_chunks(kernel, out, *arrays):
+    """``out[i:j] = kernel(*(a[i:j] for a in arrays))`` over flat stretches of same-shaped arrays."""
+    flat = [a.reshape(-1) for a in arrays]
+    dst = out.reshape(-1)
+    for i in range(0, dst.size, _CHUNK):
+        dst[i:i + _CHUNK] = kernel(*[a[i:i + _CHUNK] for a in flat])
+    return out
+
+
+def _gelu_f32(a):
+    """x Phi(x) = max(x, 0) - |x| Phi(-|x|) (NaN at +-inf, as torch's kernel)."""
+    ax = np.abs(a)
+    m = _phi_neg_abs(ax)
+    m *= ax
+    return np.subtract(_relu_fwd(a), m, out=m)
+
+
+def _gelu_grad_f32(x, g):
+    """g (Phi(x) + x phi(x))."""
+    f = np.float32
+    d = _phi_neg_abs(np.abs(x))
+    np.subtract(f(0.5), d, out=d)
+    np.copysign(d, x, out=d)
+    d += f(0.5)
+    e = np.multiply(x, x)
+    e *= f(-0.5)
+    np.exp(e, out=e)
+    e *= x
+    e *= f(_INV_SQRT_2PI)
+    d += e
+    d *= g
+    return d
+
+
 def _gelu_fwd(a, approximate):
     if approximate == "tanh":
         return 0.5 * a * (1 + np.tanh(_GELU_BETA * (a + _GELU_KAPPA * a * a * a)))
+    if _fast_gelu(a):   # the output keeps the input's layout, as torch's elementwise kernels
+        if a.flags.c_contiguous:
+            return _by_chunks(_gelu_f32, np.empty_like(a), a)
+        if a.flags.f_contiguous:
+            return _by_chunks(_gelu_f32, np.empty_like(a.T), a.T).T
+        out = np.empty_like(a)
+        out[...] = _by_chunks(_gelu_f32, np.empty(a.shape, a.dtype), np.ascontiguousarray(a))
+        return out
     return a * 0.5 * (1 + _special(a).erf(a * _SQRT1_2))
+
+
+def _gelu_back(x, g, approximate):
+    """``g * gelu'(x)`` over arrays (float16/bfloat16 in float32), for a backward that is not recorded."""
+    if x.ndim == 0:
+        return _gelu_back(x.reshape(1), g.reshape(1), approximate).reshape(())
+    dt = x.dtype
+    if dt in _REDUCED:
+        x, g = x.astype(np.float32), g.astype(np.float32)
+    f = x.dtype.type
+    if approximate == "tanh":
+        x2 = x * x
+        t = np.tanh((x2 * f(_GELU_KAPPA) + f(1)) * x * f(_GELU_BETA))
+        # (1 + t) / 2 + x / 2 (1 - t^2) beta (1 + 3 kappa x^2)
+        d = np.multiply(t, t)
+        np.subtract(f(1), d, out=d)
+        d *= x
+        d *= f(0.5 * _GELU_BETA)
+        x2 *= f(3 * _GELU_KAPPA)
+        x2 += f(1)
+        d *= x2
+        t += f(1)
+        t *= f(0.5)
+        d += t
+    elif _fast_gelu(x):
+        shape = np.broadcast_shapes(x.shape, g.shape)
+        return _by_chunks(_gelu_grad_f32, np.empty(shape, np.float32), np.ascontiguousarray(np.broadcast_to(x, shape)),
+                          np.ascontiguousarray(np.broadcast_to(g, shape))).astype(dt, copy=False)
+    else:
+        cdf = (_special(x).erf(x * _SQRT1_2) + 1) * 0.5
+        d = cdf + x * np.exp(x * x * -0.5) * _INV_SQRT_2PI
+    return np.multiply(d, g, out=d).astype(dt, copy=False)
 
 
 def _gelu_grad(c, g):
     x = _x(c)
+    if not is_grad_enabled():
+        return (_wrap(_gelu_back(x._data, g._data, c.args[0])),)
     if c.args[0] == "tanh":
         inner = (x + x * x * x * _GELU_KAPPA) * _GELU_BETA
         t = inner.tanh()
@@ -717,31 +843,89 @@ def glu(input, dim=-1):
 # ====================================================================================================
 # softmax family
 
+_SHORT_ROW = 256   # rows along the last axis up to this length take the fast paths below
+
+
+def _amax_keep(a, axis):
+    """``a.max(axis, keepdims=True)`` (NaN propagates).  Short rows along the last axis are folded by maxima
+    of their even and odd columns, each a single strided pass: NumPy reduces such rows one at a time."""
+    w = a.shape[axis] if axis is not None else 0
+    if axis != a.ndim - 1 or not 2 <= w <= _SHORT_ROW:
+        return a.max(axis=axis, keepdims=True)
+    while w > 1:
+        m = np.maximum(a[..., 0:w - 1:2], a[..., 1:w:2])
+        if w % 2:
+            np.maximum(m[..., :1], a[..., w - 1:], out=m[..., :1])
+        a, w = m, m.shape[-1]
+    return a
+
+
+def _sum_keep(a, axis):
+    """``a.sum(axis, keepdims=True)``; short rows along the last axis through einsum (one pass, no per-row
+    reduction setup)."""
+    if axis == a.ndim - 1 and a.shape[axis] <= _SHORT_ROW:
+        return np.einsum("...i->...", a)[..., None]
+    return a.sum(axis=axis, keepdims=True)
+
+
+def _dot_keep(a, b, axis):
+    """``(a * b).sum(axis, keepdims=True)`` without the product temporary for short last-axis rows."""
+    if axis == a.ndim - 1 and a.shape[axis] <= _SHORT_ROW:
+        return np.einsum("...i,...i->...", a, b)[..., None]
+    return np.multiply(a, b).sum(axis=axis, keepdims=True)
+
+
 def _softmax_fwd(a, dim):
     if a.size == 0:
         return a.copy()
-    m = a.max(axis=dim, keepdims=True)
-    e = np.exp(a - m)
-    return e / e.sum(axis=dim, keepdims=True)
+    e = np.subtract(a, _amax_keep(a, dim), out=np.empty_like(a, order="C"))   # contiguous, as torch's
+    np.exp(e, out=e)
+    np.divide(e, _sum_keep(e, dim), out=e)
+    return e
 
 
 def _log_softmax_fwd(a, dim):
     if a.size == 0:
         return a.copy()
-    m = a.max(axis=dim, keepdims=True)
-    s = a - m
-    return s - np.log(np.exp(s).sum(axis=dim, keepdims=True))
+    s = np.subtract(a, _amax_keep(a, dim), out=np.empty_like(a, order="C"))
+    np.subtract(s, np.log(_sum_keep(np.exp(s), dim)), out=s)
+    return s
+
+
+def _softmax_back(y, g, dim):
+    """``y * (g - sum(g * y, dim))`` over arrays, float16/bfloat16 in float32 (a backward not recorded)."""
+    dt = y.dtype
+    if dt in _REDUCED:
+        y, g = y.astype(np.float32), g.astype(np.float32)
+    r = np.subtract(g, _dot_keep(g, y, dim))
+    np.multiply(r, y, out=r)
+    return r.astype(dt, copy=False)
+
+
+def _log_softmax_back(y, g, dim):
+    """``g - exp(y) * sum(g, dim)`` over arrays."""
+    dt = y.dtype
+    if dt in _REDUCED:
+        y, g = y.astype(np.float32), g.astype(np.float32)
+    r = np.exp(y)
+    np.multiply(r, _sum_keep(g, dim), out=r)
+    np.subtract(g, r, out=r)
+    return r.astype(dt, copy=False)
 
 
 def _softmax_grad(c, g):
     y = c.output
     dim = c.args[0]
+    if dim is not None and not is_grad_enabled():
+        return (_wrap(_softmax_back(y._data, g._data, dim)),)
     return (y * (g - (g * y).sum(dim, keepdim=True)),)
 
 
 def _log_softmax_grad(c, g):
     y = c.output
     dim = c.args[0]
+    if dim is not None and not is_grad_enabled():
+        return (_wrap(_log_softmax_back(y._data, g._data, dim)),)
     return (g - y.exp() * g.sum(dim, keepdim=True),)
 
 
@@ -810,17 +994,18 @@ def _dropout_impl(input, p, train, feature, alpha, inplace_):
         zero = input.new_zeros(())
         return input.mul_(zero) if inplace_ else input * zero
     from .._ops.creation import empty_like
+    from .._ops.random_ops import _dropout_noise_
     with _no_grad():
         # empty_like keeps a dense input's strides, so the noise is drawn in torch's memory order
         noise = input.new_empty(_feature_noise_shape(input)) if feature else empty_like(input)
-        noise.bernoulli_(1 - p)
-        if alpha:
+        if not alpha:
+            _dropout_noise_(noise, 1 - p)
+        else:
+            noise.bernoulli_(1 - p)
             alpha_c = 1.7580993408473766
             a = 1.0 / math.sqrt((alpha_c * alpha_c * p + 1) * (1 - p))
             b = noise.add(-1).mul_(alpha_c * a).add_(alpha_c * a * p)
             noise.mul_(a)
-        else:
-            noise.div_(1 - p)
     out = input.mul_(noise) if inplace_ else input * noise
     return out.add_(b) if alpha else out
 
