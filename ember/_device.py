@@ -101,3 +101,27 @@ def device_of_array(arr):
     if dev is not None and hasattr(dev, "id"):
         return device("cuda", dev.id)
     return CPU
+
+
+def as_array(r, dtype=None):
+    """An op's result as an array of its own module: NumPy ufuncs return NumPy scalars for 0-d operands
+    (made 0-d arrays here) where CuPy returns 0-d device arrays, which pass through.  ``dtype`` casts,
+    without a copy when it already matches."""
+    if type(r) is not np.ndarray and (isinstance(r, np.generic) or type(r) in (bool, int, float, complex)):
+        r = np.asarray(r)
+    return r if dtype is None or r.dtype == dtype else r.astype(dtype)
+
+
+def accumulate(ufunc, a, axis):
+    """``ufunc.accumulate(a, axis=axis)`` for arrays of either module.  CuPy implements ``accumulate`` only for
+    add and multiply; for other associative ufuncs (maximum, minimum, logaddexp) device arrays are scanned by
+    doubling: log2(n) vectorised steps, each combining every element with the one 2**k before it."""
+    if type(a) is np.ndarray:
+        return ufunc.accumulate(a, axis=axis)
+    xp = xp_of(a)
+    r = xp.moveaxis(a, axis, -1).copy()
+    k, n = 1, r.shape[-1]
+    while k < n:
+        r[..., k:] = ufunc(r[..., k:], r[..., :-k])
+        k *= 2
+    return xp.moveaxis(r, -1, axis)

@@ -19,6 +19,8 @@ def array_ptr(a):
 def root_array(a):
     """The array that owns the memory ``a`` views (NumPy collapses base chains to the owner; views made
     by ``as_strided`` hang off an interface holder whose ``.base`` is the array they view)."""
+    if type(a) is not np.ndarray:
+        return _device_root(a)
     base = a.base
     while base is not None:
         if type(base) is not type(a):
@@ -28,6 +30,29 @@ def root_array(a):
         a = base
         base = a.base
     return a
+
+
+def _device_root(a):
+    """A device array's root: its base when that starts the allocation, else a byte array over the whole
+    allocation (CuPy arrays built on a memory pointer — ``as_strided``, strided views — have no base)."""
+    mem = a.data.mem
+    root = a if a.base is None else a.base
+    if root.data.ptr == mem.ptr:
+        return root
+    xp = _xp_of(a)
+    return xp.ndarray((mem.size,), np.uint8, xp.cuda.MemoryPointer(mem, 0))
+
+
+def _xp_of(a):
+    from ._device import xp_of
+    return xp_of(a)
+
+
+def _on_device(host, device):
+    """Host bytes ``host`` moved to ``device`` (unchanged for the CPU)."""
+    from ._device import array_module, as_device
+    xp = array_module(as_device(device))
+    return host if xp is np else xp.asarray(host)
 
 
 def contiguous_strides(shape):
@@ -59,15 +84,25 @@ def root_and_offset(a):
     return root, array_ptr(a) - array_ptr(root)
 
 
+def writeable(a):
+    """Whether ``a`` may be written through: NumPy marks expanded/broadcast views read-only; CuPy has no such
+    flag, so a device array is writeable unless a dimension of size > 1 has stride 0 (an expanded view,
+    whose elements share memory)."""
+    if type(a) is np.ndarray:
+        return a.flags.writeable
+    return all(st or n <= 1 for n, st in zip(a.shape, a.strides))
+
+
 class UntypedStorage:
     """Bytes backing one or more tensors. ``UntypedStorage(n)`` allocates ``n`` uninitialised bytes."""
     __slots__ = ("_bytes", "__weakref__")
 
     def __init__(self, size=0, *, device=None):
         if isinstance(size, (list, tuple, bytes, bytearray)):
-            self._bytes = np.frombuffer(bytes(bytearray(size)), np.uint8).copy()
+            b = np.frombuffer(bytes(bytearray(size)), np.uint8).copy()
         else:
-            self._bytes = np.empty(int(size), np.uint8)
+            b = np.empty(int(size), np.uint8)
+        self._bytes = b if device is None else _on_device(b, device)
 
     @classmethod
     def _of_array(cls, a):
@@ -124,14 +159,18 @@ class UntypedStorage:
         return self
 
     def copy_(self, other, non_blocking=False):
-        self._bytes[...] = other._bytes
+        src = other._bytes
+        if type(src) is not type(self._bytes):
+            src = src.get() if type(src) is not np.ndarray else _xp_of(self._bytes).asarray(src)
+        self._bytes[...] = src
         return self
 
     def clone(self):
         return UntypedStorage._from_bytes(self._bytes.copy())
 
     def cpu(self):
-        return self
+        b = self._bytes
+        return self if type(b) is np.ndarray else UntypedStorage._from_bytes(b.get())
 
     def is_shared(self):
         return False
@@ -165,10 +204,11 @@ class TypedStorage:
             self._untyped = wrap_storage
         elif args and isinstance(args[0], (list, tuple)):
             arr = np.asarray(args[0], dtype=self.dtype.np)
-            self._untyped = UntypedStorage._from_bytes(arr.view(np.uint8))
+            b = arr.view(np.uint8)
+            self._untyped = UntypedStorage._from_bytes(b if device is None else _on_device(b, device))
         else:
             n = args[0] if args else 0
-            self._untyped = UntypedStorage(n * self.dtype.itemsize)
+            self._untyped = UntypedStorage(n * self.dtype.itemsize, device=device)
 
     @classmethod
     def _of_tensor(cls, t):
@@ -220,5 +260,5 @@ class TypedStorage:
 def _flat_bytes(root):
     """The bytes spanned by an owning array that is not C-contiguous (e.g. an F-ordered result)."""
     span = sum(st * (n - 1) for st, n in zip(root.strides, root.shape)) // root.itemsize + 1 if root.size else 0
-    flat = np.lib.stride_tricks.as_strided(root, shape=(span,), strides=(root.itemsize,))
+    flat = _xp_of(root).lib.stride_tricks.as_strided(root, shape=(span,), strides=(root.itemsize,))
     return flat.view(np.uint8)

@@ -14,17 +14,13 @@ import warnings
 import numpy as np
 
 from . import _dtype as D
+from ._device import xp_of as _xp
 from ._storage import TypedStorage, UntypedStorage
 from ._tensor import Tensor, _init, _wrap
 
 __all__ = []
 
 
-def _xp(a):
-    if type(a) is np.ndarray:
-        return np
-    import cupy
-    return cupy
 
 
 def _int_tuple(values, what):

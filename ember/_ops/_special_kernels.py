@@ -17,13 +17,14 @@ from .._device import xp_of
 _REDUCED = (np.dtype(np.float16), np.dtype("bfloat16"))
 
 
-def _sp(a):
-    """scipy.special for NumPy arrays, cupyx.scipy.special for CuPy arrays (imported on first use)."""
-    if type(a) is np.ndarray or isinstance(a, np.generic):
-        import scipy.special
-        return scipy.special
-    import cupyx.scipy.special
-    return _HostFallback(cupyx.scipy.special, xp_of(a))
+def _sp(*operands):
+    """scipy.special for NumPy operands, cupyx.scipy.special when one is a CuPy array (imported on first use)."""
+    for a in operands:
+        if type(a) is not np.ndarray and hasattr(a, "shape") and not isinstance(a, np.generic):
+            from ..cuda import _cupyx
+            return _HostFallback(_cupyx().scipy.special, xp_of(a))
+    import scipy.special
+    return scipy.special
 
 
 class _HostFallback:
@@ -121,7 +122,7 @@ def trigamma(x):
 
 def zeta(x, q):
     """Hurwitz ζ(x, q); torch gives NaN for q = +inf (SciPy: 0)."""
-    r = _sp(x).zeta(x, q)
+    r = _sp(x, q).zeta(x, q)
     dt = np.result_type(x, q)
     return np.where(np.isposinf(q) & (x > 1), _f(dt, np.nan), r).astype(dt, copy=False)
 
@@ -133,7 +134,7 @@ def polygamma(n, x):
     if n == 1:
         return trigamma(x)
     dt = x.dtype
-    fact = np.exp(_sp(x).gammaln(_f(dt, n + 1.0))).astype(dt)
+    fact = np.exp(_sp().gammaln(_f(dt, n + 1.0))).astype(dt)
     z = zeta(_f(dt, n + 1.0), x)
     return ((1 if n % 2 else -1) * fact * z).astype(dt, copy=False)
 
@@ -148,15 +149,23 @@ def _igamma_edges(a, x, lower):
     return conds, vals
 
 
+def _select(conds, vals, r):
+    """``np.select(conds, vals, r)`` (the first true condition wins) for either module: CuPy's select takes
+    only device-array choices and a scalar default."""
+    for c, v in zip(reversed(conds), reversed(vals)):
+        r = np.where(c, v, r)
+    return r
+
+
 def gammainc(a, x):
     conds, vals = _igamma_edges(a, x, True)
-    return np.select(conds, vals, _sp(a).gammainc(a, x)).astype(a.dtype, copy=False)
+    return _select(conds, vals, _sp(a, x).gammainc(a, x)).astype(a.dtype, copy=False)
 
 
 def gammaincc(a, x):
     conds, vals = _igamma_edges(a, x, False)
-    return np.select(conds, vals, _sp(a).gammaincc(a, x)).astype(a.dtype, copy=False)
+    return _select(conds, vals, _sp(a, x).gammaincc(a, x)).astype(a.dtype, copy=False)
 
 
 def xlogy(x, y):
-    return _sp(x).xlogy(x, y).astype(np.result_type(x, y), copy=False)
+    return _sp(x, y).xlogy(x, y).astype(np.result_type(x, y), copy=False)

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
+from .._device import as_array, xp_of
 from .._errors import scalar_type_name
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap, _wrap_dim
@@ -64,7 +65,7 @@ def _lowp_in_f32(fn):
     """``fn(a, b)`` (a reduction to a scalar) with float16/bfloat16 operands accumulated in float32."""
     def run(a, b):
         if a.dtype in _LOWP:
-            return np.asarray(fn(a.astype(_F32), b.astype(_F32))).astype(a.dtype)
+            return as_array(fn(a.astype(_F32), b.astype(_F32)), a.dtype)
         return fn(a, b)
     return run
 
@@ -752,14 +753,14 @@ def kron(input, other, *, out=None):
 def _trace_fwd(a):
     dt = np.int64 if a.dtype.kind in "iu" else None
     if a.dtype in _LOWP:
-        return np.asarray(np.trace(a, dtype=_F32)).astype(a.dtype)
-    return np.asarray(np.trace(a, dtype=dt))
+        return as_array(np.trace(a, dtype=_F32), a.dtype)
+    return as_array(np.trace(a, dtype=dt))
 
 
 def _trace_grad(ctx, g):
     shape, dt = ctx._in_meta[0]
     from .creation import eye
-    return (g * eye(shape[0], shape[1], dtype=D._FROM_NP[dt]),)
+    return (g * eye(shape[0], shape[1], dtype=D._FROM_NP[dt], device=g.device),)
 
 
 TRACE = Primitive("TraceBackward0", _trace_fwd, _trace_grad)
@@ -893,8 +894,8 @@ def _einsum_fwd(*arrays_and_eq):
     *arrays, eq, opt = arrays_and_eq
     if arrays[0].dtype in _LOWP:
         dt = arrays[0].dtype
-        return np.asarray(np.einsum(eq, *[a.astype(_F32) for a in arrays], optimize=opt)).astype(dt)
-    return np.asarray(np.einsum(eq, *arrays, optimize=opt))
+        return as_array(np.einsum(eq, *[a.astype(_F32) for a in arrays], optimize=opt), dt)
+    return as_array(np.einsum(eq, *arrays, optimize=opt))
 
 
 def _einsum_grad(ctx, g):
@@ -935,7 +936,7 @@ def _einsum_operand_grad(g, ops, labels, out, sizes, i):
             seen[l] = [l]
             out_i.append(l)
             if l not in present:
-                terms.append(ones(sizes[l], dtype=dt))
+                terms.append(ones(sizes[l], dtype=dt, device=g.device))
                 tlabels.append([l])
                 present.add(l)
         else:
@@ -944,8 +945,9 @@ def _einsum_operand_grad(g, ops, labels, out, sizes, i):
             fresh += 1
     for l, copies in seen.items():
         if len(copies) > 1:
-            delta = np.zeros((sizes[l],) * len(copies), ops[i]._data.dtype)
-            delta[(np.arange(sizes[l]),) * len(copies)] = 1
+            xp = xp_of(ops[i]._data)
+            delta = xp.zeros((sizes[l],) * len(copies), ops[i]._data.dtype)
+            delta[(xp.arange(sizes[l]),) * len(copies)] = 1
             terms.append(_wrap(delta))
             tlabels.append(copies)
     if fresh > 52:

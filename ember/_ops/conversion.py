@@ -3,7 +3,8 @@ fill_, zero_, new_tensor/new_zeros/new_ones/new_full/new_empty, type_as, equal, 
 import numpy as np
 
 from .. import _dtype as D
-from .._device import array_module, as_device
+from .._device import array_module, as_array, as_device
+from .._storage import writeable
 from .._prim import Primitive, apply
 from .._tensor import Tensor, _wrap
 from ._helpers import _state, check_inplace, shape_arg
@@ -120,8 +121,8 @@ PIN_MEMORY = Primitive("PinMemoryBackward0", lambda a: _pinned_copy(a), lambda c
 
 
 def _pinned_copy(a):
-    import cupyx
-    out = cupyx.empty_pinned(a.shape, a.dtype)
+    from ..cuda import _cupyx
+    out = _cupyx().empty_pinned(a.shape, a.dtype)
     np.copyto(out, a)
     return out
 
@@ -160,13 +161,13 @@ def copy_(self, src, non_blocking=False):
     if type(sd) is not type(self._data):
         sd = _to_fwd(sd, None, array_module(self.device))
     try:
-        b = np.broadcast_to(sd, self._data.shape) if type(sd) is np.ndarray else sd
+        b = np.broadcast_to(sd, self._data.shape)
     except ValueError:
         raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must match the "
                            f"size of tensor b ({sd.shape[-1] if sd.ndim else 1}) at non-singleton dimension "
                            f"{self._data.ndim - 1}") from None
     if not (_state.enabled and (self._requires_grad or src._requires_grad)):
-        if not self._data.flags.writeable:
+        if not writeable(self._data):
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                                "single memory location. Please clone() the tensor before performing the operation.")
         if src._data.dtype.kind == "c" and self._data.dtype.kind != "c":
@@ -176,7 +177,8 @@ def copy_(self, src, non_blocking=False):
         return self
     from ._helpers import inplace_snapshot
     snap = inplace_snapshot(self) if self._requires_grad else self.detach()
-    srcc = src if src._data.dtype == self._data.dtype else to(src, self.dtype)
+    srcc = src if src._data.dtype == self._data.dtype and type(src._data) is type(self._data) else \
+        to(src, self.device, self.dtype)
     if srcc._data.shape != self._data.shape:
         srcc = srcc.expand(self._data.shape)
     r = apply(COPY, (snap, srcc))
@@ -242,7 +244,9 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 
 def new(self, *args, **kwargs):
+    """``x.new(...)``: the legacy constructor with ``x``'s dtype, on ``x``'s device unless ``device=`` says."""
     from .creation import _legacy_new
+    kwargs.setdefault("device", self.device)
     return _legacy_new(Tensor, self.dtype, args, kwargs)
 
 
@@ -263,7 +267,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = input._data, other._data
     if a.dtype.kind in "iub":
         a, b = a.astype(np.float64), b.astype(np.float64)
-    return _wrap(np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    return _wrap(as_array(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

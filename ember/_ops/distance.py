@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .._device import xp_of as _xp
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from .._tensor import _wrap
@@ -26,7 +27,7 @@ def _p_reduce(diff, p, axis):
     if p == 2:
         return np.sqrt((diff * diff).sum(axis))
     if math.isinf(p):
-        return diff.max(axis) if diff.shape[axis] else np.zeros(np.delete(diff.shape, axis), diff.dtype)
+        return diff.max(axis) if diff.shape[axis] else np.zeros_like(diff.sum(axis))
     return (diff ** p).sum(axis) ** (1.0 / p)
 
 
@@ -37,7 +38,7 @@ def _cdist_fwd(x1, x2, p, batch):
     bprod = int(np.prod(batch))
     a = np.broadcast_to(x1, batch + (r1, c)).reshape(bprod, r1, c)
     b = np.broadcast_to(x2, batch + (r2, c)).reshape(bprod, r2, c)
-    out = np.empty((bprod, r1, r2), x1.dtype)
+    out = _xp(x1).empty((bprod, r1, r2), x1.dtype)
     step = max(1, (1 << 22) // max(1, bprod * r2 * c))
     for s in range(0, r1, step):
         diff = np.abs(a[:, s:s + step, None, :] - b[:, None, :, :])
@@ -181,7 +182,7 @@ def pdist(input, p=2):
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     n = input.shape[0]
-    rows, cols = np.triu_indices(n, 1)
+    rows, cols = _xp(input._data).triu_indices(n, 1)
     return apply(_PDIST, (input.contiguous(),), (p, rows.astype(np.int64), cols.astype(np.int64)))
 
 

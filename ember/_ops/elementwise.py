@@ -18,7 +18,7 @@ from ._helpers import (_state, binary_cast, check_scalar, float_dtype_for, inpla
                        _SCALARS)
 from ._helpers import result_dtype as _result_dtype
 from .._errors import np_type_name as _cname
-from .._device import xp_of as _xp_of
+from .._device import as_array, xp_of as _xp_of
 from . import _special_kernels as _K
 
 
@@ -285,11 +285,11 @@ def _int_divide(a, b, rounder):
     a = to_tensor(a)
     cast = binary_cast(a, b)
     bd = b._data.astype(cast) if isinstance(b, Tensor) else b
-    if np.any(np.asarray(bd) == 0):
+    if np.any(bd == 0):
         raise RuntimeError("ZeroDivisionError")
     q = np.floor_divide(a._data.astype(cast), bd) if rounder is np.floor else \
         (np.trunc(np.true_divide(a._data, bd))).astype(cast)
-    return _wrap(np.asarray(q, dtype=cast))
+    return _wrap(as_array(q, cast))
 
 
 def floor_divide(input, other, *, out=None):
@@ -322,7 +322,7 @@ def pow(input, exponent, *, out=None):
         return r if out is None else write_out(r, out)
     if isinstance(input, Tensor) and _int_like(input) and _int_like(exponent):
         e = exponent._data if isinstance(exponent, Tensor) else exponent
-        if np.any(np.asarray(e) < 0):
+        if np.any(e < 0):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
     prim = POW_T if isinstance(exponent, Tensor) else POW
     return _binary(prim, input, exponent, out, "pow")
@@ -389,13 +389,13 @@ def fmin(input, other, *, out=None):
 
 
 def fmod(input, other, *, out=None):
-    if _int_like(input) and _int_like(other) and np.any(np.asarray(_arr(other)) == 0):
+    if _int_like(input) and _int_like(other) and np.any(_arr(other) == 0):
         raise RuntimeError("ZeroDivisionError")
     return _binary(FMOD, input, other, out, "fmod")
 
 
 def remainder(input, other, *, out=None):
-    if _int_like(input) and _int_like(other) and np.any(np.asarray(_arr(other)) == 0):
+    if _int_like(input) and _int_like(other) and np.any(_arr(other) == 0):
         raise RuntimeError("ZeroDivisionError")
     return _binary(REMAINDER, input, other, out, "remainder")
 
@@ -428,7 +428,7 @@ def _compare(ufunc):
         if isinstance(other, Tensor) and a.dtype != b.dtype:
             cast = binary_cast(input, other)
             a, b = a.astype(cast, copy=False), b.astype(cast, copy=False)
-        r = _wrap(np.asarray(ufunc(a, b)))
+        r = _wrap(as_array(ufunc(a, b)))
         return r if out is None else write_out(r, out)
     op.__name__ = ufunc.__name__
     return op
@@ -446,8 +446,8 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 def _logical(ufunc):
     def op(input, other, *, out=None):
         a = to_tensor(input)._data
-        b = other._data if isinstance(other, Tensor) else other
-        r = _wrap(np.asarray(ufunc(a.astype(bool, copy=False), np.asarray(b).astype(bool, copy=False))))
+        b = other._data.astype(bool, copy=False) if isinstance(other, Tensor) else bool(other)
+        r = _wrap(as_array(ufunc(a.astype(bool, copy=False), b)))
         return r if out is None else write_out(r, out)
     op.__name__ = "logical_" + ufunc.__name__.split("_")[-1]
     return op
@@ -459,7 +459,7 @@ logical_xor = _logical(np.logical_xor)
 
 
 def logical_not(input, *, out=None):
-    r = _wrap(np.logical_not(input._data))
+    r = _wrap(as_array(np.logical_not(input._data)))
     return r if out is None else write_out(r, out)
 
 
@@ -471,8 +471,8 @@ def _bitwise(ufunc, name):
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_cname(cast)}\'')
         a = input._data.astype(cast, copy=False)
         # a Python int wraps into the tensor's dtype as in torch (uint8 & -4 == uint8 & 252)
-        b = other._data.astype(cast, copy=False) if isinstance(other, Tensor) else np.array(other).astype(cast)
-        r = _wrap(np.asarray(ufunc(a, b), dtype=cast))
+        b = other._data.astype(cast, copy=False) if isinstance(other, Tensor) else np.array(other).astype(cast)[()]
+        r = _wrap(as_array(ufunc(a, b), cast))
         return r if out is None else write_out(r, out)
     op.__name__ = name
     return op
@@ -939,38 +939,42 @@ _NAN_TO_NUM = Primitive("NanToNumBackward0", _nan_to_num_np,
 
 
 def isnan(input):
-    return _wrap(np.asarray(np.isnan(input._data)))
+    return _wrap(as_array(np.isnan(input._data)))
+
+
+def _floating(a, kinds="fc"):
+    return a.dtype.kind in kinds or a.dtype == D.bfloat16.np
 
 
 def isinf(input):
-    return _wrap(np.asarray(np.isinf(input._data)) if input._data.dtype.kind in "fc" or
-                 input._data.dtype == D.bfloat16.np else np.zeros(input._data.shape, bool))
+    a = input._data
+    return _wrap(as_array(np.isinf(a)) if _floating(a) else np.zeros_like(a, dtype=bool))
 
 
 def isposinf(input):
-    return _wrap(np.asarray(np.isposinf(input._data)) if input._data.dtype.kind == "f" or
-                 input._data.dtype == D.bfloat16.np else np.zeros(input._data.shape, bool))
+    a = input._data
+    return _wrap(as_array(a == np.inf) if _floating(a, "f") else np.zeros_like(a, dtype=bool))
 
 
 def isneginf(input):
-    return _wrap(np.asarray(np.isneginf(input._data)) if input._data.dtype.kind == "f" or
-                 input._data.dtype == D.bfloat16.np else np.zeros(input._data.shape, bool))
+    a = input._data
+    return _wrap(as_array(a == -np.inf) if _floating(a, "f") else np.zeros_like(a, dtype=bool))
 
 
 def isfinite(input):
     a = input._data
     if a.dtype.kind in "iub":
-        return _wrap(np.ones(a.shape, bool))
-    return _wrap(np.asarray(np.isfinite(a)))
+        return _wrap(np.ones_like(a, dtype=bool))
+    return _wrap(as_array(np.isfinite(a)))
 
 
 def isreal(input):
     a = input._data
-    return _wrap(np.asarray(a.imag == 0) if a.dtype.kind == "c" else np.ones(a.shape, bool))
+    return _wrap(as_array(a.imag == 0) if a.dtype.kind == "c" else np.ones_like(a, dtype=bool))
 
 
 def signbit(input):
-    return _wrap(np.asarray(np.signbit(input._data)))
+    return _wrap(as_array(np.signbit(input._data)))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1007,7 +1011,7 @@ def where(condition, input=None, other=None, *, out=None):
         cast = D.result_type_of((), (), (input, other)).np
     r = apply(_WHERE, (input, other), (c,), cast)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        r._data = np.asarray(r._data, dtype=cast)
+        r._data = as_array(r._data, cast)
     if r._data.shape != np.broadcast_shapes(c.shape, r._data.shape):
         r = r.expand(np.broadcast_shapes(c.shape, r._data.shape)).clone()
     return r if out is None else write_out(r, out)
@@ -1052,7 +1056,7 @@ def clamp(input, min=None, max=None, *, out=None):
     for b in (min, max):
         if b is not None:
             cast = np.promote_types(cast, binary_cast(input, b)) if isinstance(b, Tensor) else \
-                binary_cast(_wrap(np.empty(0, cast)), b)
+                binary_cast(_wrap(np.empty(0, cast)), b)  # a dtype carrier: never data
     r = apply(_CLAMP_T if tensors else _CLAMP, (input, min, max), (), None if cast == input._data.dtype else cast)
     return r if out is None else write_out(r, out)
 
@@ -1096,7 +1100,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
 
 def heaviside(input, values, *, out=None):
     a = input._data
-    r = _wrap(np.asarray(np.heaviside(a, values._data), dtype=a.dtype))
+    r = _wrap(as_array(np.heaviside(a, values._data), a.dtype))
     return r if out is None else write_out(r, out)
 
 

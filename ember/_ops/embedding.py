@@ -12,6 +12,7 @@ derivative is written in ember ops (index_select / index_add), so it is differen
 import numpy as np
 
 from .._prim import Primitive, apply
+from .._device import xp_of as _xp
 from .._tensor import _wrap
 from ..autograd.grad_mode import is_grad_enabled
 
@@ -20,7 +21,7 @@ def _coefficients(flat, num, padding_idx, scale):
     """Per-index factor of the dense backward (0 at padding_idx, 1/count with scale_grad_by_freq), or None."""
     if padding_idx < 0 and not scale:
         return None
-    coef = np.ones(flat.shape, np.float64)
+    coef = _xp(flat).ones(flat.shape, np.float64)
     if scale:
         coef /= np.bincount(flat, minlength=num)[flat]
     if padding_idx >= 0:
@@ -33,8 +34,9 @@ def _scatter_rows(g, flat, coef, num):
     gf = g.reshape(-1, d).astype(np.float64)
     if coef is not None:
         gf = gf * coef[:, None]
-    target = (flat * d)[:, None] + np.arange(d)
-    return np.bincount(target.ravel(), weights=gf.ravel(), minlength=num * d).reshape(num, d).astype(g.dtype)
+    xp = _xp(g)
+    target = (flat * d)[:, None] + xp.arange(d)
+    return xp.bincount(target.ravel(), weights=gf.ravel(), minlength=num * d).reshape(num, d).astype(g.dtype)
 
 
 def _gather_rows(w, flat, coef, num, shape):
@@ -123,17 +125,18 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
 def _bag_fwd(weight, psw, flat, bag, coef, nbags, mode, arg, grad_coef, pos):
     d = weight.shape[1]
+    xp = _xp(weight)
     if mode == 2:
-        out = np.zeros((nbags, d), weight.dtype)
+        out = xp.zeros((nbags, d), weight.dtype)
         if arg is not None:
             rows, keep = arg
-            out[keep] = weight[rows, np.arange(d)]
+            out[keep] = weight[rows, xp.arange(d)]
         return out
-    vals = np.take(weight, flat, axis=0).astype(np.float64) * coef[:, None]
+    vals = xp.take(weight, flat, axis=0).astype(np.float64) * coef[:, None]
     if psw is not None:
         vals = vals * psw[pos][:, None]
-    target = (bag * d)[:, None] + np.arange(d)
-    return np.bincount(target.ravel(), weights=vals.ravel(), minlength=nbags * d).reshape(nbags, d).astype(weight.dtype)
+    target = (bag * d)[:, None] + xp.arange(d)
+    return xp.bincount(target.ravel(), weights=vals.ravel(), minlength=nbags * d).reshape(nbags, d).astype(weight.dtype)
 
 
 def _bag_grad(ctx, g):
@@ -144,7 +147,7 @@ def _bag_grad(ctx, g):
     if mode == 2:
         if ctx.next_functions[0][0] is not None and arg is not None:
             rows, keep = arg
-            target = _wrap((rows * d + np.arange(d)).reshape(-1))
+            target = _wrap((rows * d + _xp(rows).arange(d)).reshape(-1))
             gsel = g.index_select(0, _wrap(np.flatnonzero(keep))).reshape(-1)
             gw = g.new_zeros((num * d,)).index_add(0, target, gsel).reshape(num, d)
         elif ctx.next_functions[0][0] is not None:
@@ -168,7 +171,8 @@ _MODES = {"sum": 0, "mean": 1, "max": 2}
 
 def _bag_of(offsets, n, nbags):
     """Bag number of each input position (the last bag runs to the end; -1 before the first offset)."""
-    return np.searchsorted(offsets[:nbags], np.arange(n), side="right") - 1
+    xp = _xp(offsets)
+    return xp.searchsorted(offsets[:nbags], xp.arange(n), side="right") - 1
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
@@ -191,7 +195,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed "
                              f"length sequences. However, found offsets of type {type(offsets)}")
         rows, length = input.shape
-        offs = np.arange(0, rows * length, max(length, 1), dtype=np.int64)[:rows]
+        offs = _xp(input._data).arange(0, rows * length, max(length, 1), dtype=np.int64)[:rows]
         include_last_offset = False
         input = input.reshape(-1)
         if per_sample_weights is not None:
@@ -263,14 +267,15 @@ def _embedding_bag(input, weight, offs, scale_grad_by_freq, mode, psw, include_l
                                   "kernels treat the input past offsets[-1] differently by mode (the sum skips it, the "
                                   "mean's bag size and the max include it); ember does not reproduce that")
     bag = _bag_of(offs, n, nbags)
-    keep = (np.arange(n) < end) & (bag >= 0) & (idx != padding_idx)
-    pos = np.flatnonzero(keep)
+    xp = _xp(idx)
+    keep = (xp.arange(n) < end) & (bag >= 0) & (idx != padding_idx)
+    pos = xp.flatnonzero(keep)
     flat, bag = idx[pos], bag[pos]
-    counts = np.bincount(bag, minlength=nbags)
-    coef = np.ones(flat.size)
+    counts = xp.bincount(bag, minlength=nbags)
+    coef = xp.ones(flat.size)
     if mode == 1:
         coef = 1.0 / counts[bag]
-    grad_coef = _freq_scale(idx, num)[flat] if scale_grad_by_freq and flat.size else np.ones(flat.size)
+    grad_coef = _freq_scale(idx, num)[flat] if scale_grad_by_freq and flat.size else xp.ones(flat.size)
     arg = None
     if mode == 2 and flat.size:
         arg = _bag_argmax(weight._data, flat, bag, counts)
@@ -283,21 +288,23 @@ def _freq_scale(idx, num):
     its own index only while every earlier index occurs once (ATen indexes the counts by segment number)."""
     counts = np.bincount(idx, minlength=num)
     rows = np.unique(idx)
-    scale = np.ones(num)
+    scale = _xp(idx).ones(num)
     scale[rows] = 1.0 / counts[np.sort(idx)[:rows.size]]
     return scale
 
 
 def _bag_argmax(w, flat, bag, counts):
     """Per non-empty bag and column, the weight row holding the maximum (the first one on ties)."""
+    xp = _xp(w)
     vals = w[flat]
+    best = xp.full((counts.size, vals.shape[1]), -np.inf, vals.dtype)
+    xp.maximum.at(best, bag, vals)  # rows of a bag are contiguous; ufunc.at works for NumPy and CuPy alike
+    hit = vals == best[bag]
+    pos = xp.where(hit, xp.arange(flat.size)[:, None], flat.size)
+    first = xp.full(best.shape, flat.size, pos.dtype)
+    xp.minimum.at(first, bag, pos)
     nonempty = counts > 0
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[nonempty]
-    best = np.maximum.reduceat(vals, starts, axis=0)
-    hit = vals == np.repeat(best, counts[nonempty], axis=0)
-    pos = np.where(hit, np.arange(flat.size)[:, None], flat.size)
-    first = np.minimum.reduceat(pos, starts, axis=0)
-    return flat[first], nonempty
+    return flat[first[nonempty]], nonempty
 
 
 __all__ = []

@@ -6,6 +6,8 @@ messages are torch's (aten/native/im2col_shape_check.h).
 """
 import numpy as np
 
+from .._device import xp_of as _xp
+
 from .._prim import Primitive, apply
 from .conv import Geometry, _col2im, _im2col
 
@@ -19,7 +21,8 @@ def _im2col_fwd(x, geo):
 def _col2im_fwd(cols, geo):
     if cols.ndim == 2:
         return _col2im_fwd(cols[None], geo)[0]
-    return np.ascontiguousarray(_col2im(cols, geo, cols.shape[0], cols.shape[1] // int(np.prod(geo.kernel))))
+    r = _col2im(cols, geo, cols.shape[0], cols.shape[1] // int(np.prod(geo.kernel)))
+    return _xp(r).ascontiguousarray(r)
 
 
 _IM2COL = Primitive("Im2ColBackward0", _im2col_fwd, lambda c, g: (apply(_COL2IM, (g,), c.args),))

@@ -9,6 +9,7 @@ derivative scatters to them, like max pooling's.
 """
 import numpy as np
 
+from .._device import xp_of as _xp
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from ..autograd.grad_mode import is_grad_enabled
@@ -18,10 +19,11 @@ from .pooling import _max_pool_grad
 def _intervals(u, in_size, out_size, k):
     """Window starts (planes, out_size) for the samples ``u`` (planes,)."""
     dt = u.dtype.type
-    starts = np.empty(u.shape + (out_size,), np.int64)
+    xp = _xp(u)
+    starts = xp.empty(u.shape + (out_size,), np.int64)
     if out_size > 1:
         alpha = dt(dt(in_size - k) / dt(out_size - 1))
-        i = np.arange(out_size - 1).astype(dt)
+        i = xp.arange(out_size - 1).astype(dt)
         starts[:, :-1] = (((i + u[:, None]) * alpha).astype(np.int64)
                           - (u * alpha).astype(np.int64)[:, None])
     if out_size > 0:
@@ -37,12 +39,13 @@ def _fractional_fwd(x, nd, kernel, out, samples):
     u = samples.reshape(planes, nd)
     order = (1, 0) if nd == 2 else (0, 1, 2)  # which sample drives each spatial dim
     strides = [int(np.prod(spatial[i + 1:])) for i in range(nd)]
-    idx = np.zeros((planes,) + tuple(out) + tuple(kernel), np.int64)
+    xp = _xp(x)
+    idx = xp.zeros((planes,) + tuple(out) + tuple(kernel), np.int64)
     for d in range(nd):
         starts = _intervals(u[:, order[d]], spatial[d], out[d], kernel[d])
         pos = starts.reshape((planes,) + (1,) * d + (out[d],) + (1,) * (nd - 1 - d) + (1,) * d + (1,) +
                              (1,) * (nd - 1 - d))
-        offs = np.arange(kernel[d]).reshape((1,) * (1 + nd + d) + (kernel[d],) + (1,) * (nd - 1 - d))
+        offs = xp.arange(kernel[d]).reshape((1,) * (1 + nd + d) + (kernel[d],) + (1,) * (nd - 1 - d))
         idx = idx + (pos + offs) * strides[d]
     idx = idx.reshape(planes, int(np.prod(out)), int(np.prod(kernel)))
     vals = np.take_along_axis(flat, idx.reshape(planes, -1), 1).reshape(idx.shape)

@@ -8,10 +8,13 @@ taps read zero.  The forward runs in NumPy; the derivative is written in ember o
 with the tap weights re-expressed as functions of the grid, so it is differentiable again, as torch's
 2-D grid sampler is.
 """
+import functools
 import itertools
+import operator
 
 import numpy as np
 
+from .._device import xp_of as _xp
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from .._tensor import _wrap
@@ -142,7 +145,7 @@ def _combos(dims, sizes):
     strides = [int(np.prod(sizes[nd - k:])) for k in range(nd)]  # grid coord k walks spatial dim nd-1-k
     for choice in itertools.product(*[range(len(d.pos)) for d in dims]):
         flat = sum(d.pos[j] * s for d, j, s in zip(dims, choice, strides))
-        valid = np.logical_and.reduce([d.valid[j] for d, j in zip(dims, choice)])
+        valid = functools.reduce(operator.and_, [d.valid[j] for d, j in zip(dims, choice)])
         yield choice, np.where(valid, flat, 0).reshape(flat.shape[0], -1), valid.reshape(flat.shape[0], -1)
 
 
@@ -153,10 +156,11 @@ def _grid_fwd(x, grid, mode, padding, ac):
     dims = _plan(grid, sizes, mode, padding, ac)
     xf = x.reshape(n, c, -1)
     p = int(np.prod(out_sp))
-    out = np.zeros((n, c, p), x.dtype)
+    xp = _xp(x)
+    out = xp.zeros((n, c, p), x.dtype)
     ws = [_weights(d, d.t) for d in dims]
     for choice, flat, valid in _combos(dims, sizes):
-        w = np.ones((n, p), x.dtype)
+        w = xp.ones((n, p), x.dtype)
         for k, j in enumerate(choice):
             if dims[k].kind != 1:
                 w = w * ws[k][j].reshape(n, p)
@@ -204,7 +208,7 @@ def _grid_grad(ctx, g):
             if dims[k].kind != 1:
                 w = ws[k][j] if w is None else w * ws[k][j]
         wm = where(mask, w, 0.0) if w is not None else mask.to(g.dtype)
-        idx = _wrap(np.ascontiguousarray(np.broadcast_to(flat[:, None, :], (n, c, p))))
+        idx = _wrap(_xp(flat).ascontiguousarray(np.broadcast_to(flat[:, None, :], (n, c, p))))
         if need_x:
             idx_parts.append(idx)
             src_parts.append(gf * wm.unsqueeze(1))
@@ -282,14 +286,14 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
 # ----------------------------------------------------------------------------------------------------
 # affine_grid
 
-def _base_grid(spatial, align_corners, dtype):
-    """(prod(spatial), nd + 1) rows [x, y, (z,) 1] over the output positions, C order."""
+def _base_grid(spatial, align_corners, dtype, device):
+    """(prod(spatial), nd + 1) rows [x, y, (z,) 1] over the output positions, C order, on ``device``."""
     from .creation import linspace, tensor
 
     def axis(num):
         if num <= 1:
-            return tensor([0.0], dtype=dtype)
-        r = linspace(-1, 1, num, dtype=dtype)
+            return tensor([0.0], dtype=dtype, device=device)
+        r = linspace(-1, 1, num, dtype=dtype, device=device)
         return r if align_corners else r * ((num - 1) / num)
     axes = [axis(s)._data for s in spatial]
     mesh = np.meshgrid(*axes, indexing="ij")
@@ -319,7 +323,7 @@ def affine_grid_generator(theta, size, align_corners):
     if theta.shape[0] != n:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {nd + 1}] but got: "
                            f"[{theta.shape[0]}, {theta.shape[2]}].")
-    base = _base_grid(size[2:], align_corners, theta.dtype).astype(theta._data.dtype)
+    base = _base_grid(size[2:], align_corners, theta.dtype, theta.device).astype(theta._data.dtype)
     return apply(_AFFINE, (theta,), (base, (n,) + size[2:] + (nd,)))
 
 

@@ -25,6 +25,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from . import views as _views
 from ._helpers import _state, check_inplace, commit_inplace, inplace, write_out
 from .._device import xp_of as _xp
+from .._storage import writeable
 
 __all__ = ["index_select", "masked_select", "masked_fill", "masked_scatter", "gather", "scatter", "scatter_add",
            "scatter_reduce", "index_add", "index_copy", "index_fill", "index_put", "index_put_", "index_reduce",
@@ -39,18 +40,25 @@ _INDEX_KINDS = (np.dtype(np.int64), np.dtype(np.int32))
 
 
 
-_CUPY_AT = {"add": "scatter_add", "maximum": "scatter_max", "minimum": "scatter_min"}
+_DEVICE_AT = frozenset(("add", "subtract", "maximum", "minimum"))
 
 
 def _at(ufunc, z, idx, v):
-    """Unbuffered ``ufunc.at``: repeated indices all contribute (``add``, ``multiply``, ``maximum``...)."""
-    if type(z) is np.ndarray:
-        getattr(np, ufunc).at(z, idx, v)
-        return
-    method = _CUPY_AT.get(ufunc)
-    if method is None:
-        raise NotImplementedError(f"ember: scatter with a '{ufunc}' reduction is not implemented for CUDA tensors")
-    getattr(z, method)(idx, v)
+    """Unbuffered ``ufunc.at``: repeated indices all contribute (``add``, ``multiply``, ``maximum``...).
+    CuPy implements ``ufunc.at`` for add, subtract, maximum and minimum only."""
+    if type(z) is not np.ndarray and ufunc not in _DEVICE_AT:
+        raise NotImplementedError(f"ember: scatter with a '{ufunc}' reduction is not implemented for CUDA tensors "
+                                  f"(CuPy has no {ufunc}.at)")
+    getattr(_xp(z), ufunc).at(z, idx, v)
+
+
+def _same_device(input, d):
+    """``d`` (an index or mask array argument), after torch's check that it lives on ``input``'s device."""
+    if type(d) is not type(input._data):
+        from .._device import device_of_array
+        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{device_of_array(d)} and {input.device}!")
+    return d
 
 
 def _tname(npd):
@@ -485,7 +493,7 @@ def _put_inplace(target, idx, values, accumulate, unique):
         snap._requires_grad = target._requires_grad
         return commit_inplace(target, apply(_INDEX_PUT, (snap, values), (idx, accumulate, unique)))
     a = target._data
-    if not a.flags.writeable:
+    if not writeable(a):
         raise _overlap_error()
     if accumulate:
         _at("add", a, idx, values._data)
@@ -587,7 +595,7 @@ def _setitem(self, index, value):
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if not adv:
         if scalar is not None:
-            if not target._data.flags.writeable:
+            if not writeable(target._data):
                 raise _overlap_error()
             target.fill_(scalar)
             return
@@ -607,11 +615,11 @@ def _setitem(self, index, value):
 # ----------------------------------------------------------------------------------------------------
 # dim-wise gather / scatter
 
-def _dim_index(index, op, msg):
+def _dim_index(input, index, op, msg):
     """The array of an int32/int64 index tensor argument (``msg``: torch's error for another dtype)."""
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    d = index._data
+    d = _same_device(input, index._data)
     if d.dtype not in _INDEX_KINDS:
         raise RuntimeError(msg)
     return d
@@ -734,7 +742,7 @@ def _crop_src(src, idx):
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """``torch.gather``: ``out[i][j] = input[i][index[i][j]]`` along ``dim`` (index may be smaller)."""
-    idx = _dim_index(index, "gather", "gather(): Expected dtype int32/int64 for index")
+    idx = _dim_index(input, index, "gather", "gather(): Expected dtype int32/int64 for index")
     d = _check_scatter(input, dim, idx, None, "gather")
     r = apply(_GATHER, (input,), (idx, d))
     return r if out is None else write_out(r, out)
@@ -752,7 +760,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
         src, value = None, src
     if src is None and value is None:
         raise TypeError("scatter() missing 1 required positional argument: 'src' or 'value'")
-    idx = _dim_index(index, "scatter", "scatter(): Expected dtype int32/int64 for index")
+    idx = _dim_index(input, index, "scatter", "scatter(): Expected dtype int32/int64 for index")
     if reduce is not None and reduce not in ("add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is not None:
@@ -783,7 +791,7 @@ def scatter_add(input, dim, index, src, *, out=None):
     """``torch.scatter_add``: ``out[index[i][j]][j] += src[i][j]`` along ``dim``."""
     if _amp.active:
         return _amp.run("scatter_add", scatter_add, input, dim, index, src, out=out)
-    idx = _dim_index(index, "scatter_add", "scatter(): Expected dtype int32/int64 for index")
+    idx = _dim_index(input, index, "scatter_add", "scatter(): Expected dtype int32/int64 for index")
     _check_src_dtype(input, src)
     d = _check_scatter(input, dim, idx, src._data, "scatter")
     r = apply(_SCATTER_ADD, (input, _crop_src(src, idx)), (idx, d))
@@ -881,7 +889,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     reduce = _REDUCE_ALIASES.get(reduce, reduce)
     if reduce not in _REDUCE_UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
-    idx = _dim_index(index, "scatter_reduce", "scatter(): Expected dtype int32/int64 for index")
+    idx = _dim_index(input, index, "scatter_reduce", "scatter(): Expected dtype int32/int64 for index")
     _check_src_dtype(input, src)
     d = _check_scatter(input, dim, idx, src._data, "scatter")
     r = apply(_SCATTER_REDUCE, (input, _crop_src(src, idx)), (idx, d, reduce, bool(include_self)))
@@ -939,7 +947,7 @@ _INDEX_SELECT = Primitive("IndexSelectBackward0", _index_select_fwd, _index_sele
 
 def index_select(input, dim, index, *, out=None):
     """``torch.index_select``: entries of ``input`` at ``index`` (a vector) along ``dim``."""
-    idx = _dim_index(index, "index_select", "index_select(): Expected dtype int32 or int64 for index")
+    idx = _dim_index(input, index, "index_select", "index_select(): Expected dtype int32 or int64 for index")
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     a = input._data
@@ -959,7 +967,7 @@ def _index_vector_args(input, dim, index, source, op):
     """Checks shared by index_add/index_reduce: a vector int32/int64 index matching ``source``."""
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    idx = index._data
+    idx = _same_device(input, index._data)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     if idx.ndim > 1:
@@ -986,7 +994,7 @@ def _index_vector_args(input, dim, index, source, op):
 
 def _index_add_fwd(a, src, idx, dim, alpha):
     out = _as1d(a.copy())
-    v = _as1d(src) if alpha == 1 else _as1d(src) * np.asarray(alpha, a.dtype)
+    v = _as1d(src) if alpha == 1 else _as1d(src) * a.dtype.type(alpha)
     _at("add", out, _along(dim, _as1d(idx)), v)
     return out.reshape(a.shape)
 
@@ -1045,7 +1053,7 @@ def index_copy(input, dim, index, source, *, out=None):
         return _amp.run("index_copy", index_copy, input, dim, index, source, out=out)
     if not isinstance(index, Tensor):
         raise TypeError(f"index_copy(): argument 'index' must be Tensor, not {type(index).__name__}")
-    idx = index._data
+    idx = _same_device(input, index._data)
     a, s = input._data, source._data
     d = _wrap_dim(dim, a.ndim)
     if idx.ndim > 1:
@@ -1097,7 +1105,7 @@ def index_fill(input, dim, index, value):
     """``torch.index_fill``: entries at ``index`` along ``dim`` set to ``value`` (a number or 0-d tensor)."""
     if not isinstance(index, Tensor):
         raise TypeError(f"index_fill(): argument 'index' must be Tensor, not {type(index).__name__}")
-    idx = index._data
+    idx = _same_device(input, index._data)
     if idx.dtype != np.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     if idx.ndim > 1:
@@ -1120,10 +1128,10 @@ def index_fill(input, dim, index, value):
 # ----------------------------------------------------------------------------------------------------
 # masks
 
-def _mask_arg(mask, op):
+def _mask_arg(input, mask, op):
     if not isinstance(mask, Tensor):
         raise TypeError(f"{op}(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}")
-    return mask._data
+    return _same_device(input, mask._data)
 
 
 def _masked_select_fwd(a, mask):
@@ -1162,7 +1170,7 @@ def _bshape(a, b):
 
 def masked_select(input, mask, *, out=None):
     """``torch.masked_select``: the 1-D tensor of entries where the (broadcast) bool ``mask`` is True."""
-    m = _mask_arg(mask, "masked_select")
+    m = _mask_arg(input, mask, "masked_select")
     if m.dtype != np.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     _bshape(input._data.shape, m.shape)
@@ -1198,7 +1206,7 @@ def _check_bool_mask(m, op):
 
 def masked_fill(input, mask, value):
     """``torch.masked_fill``: ``value`` (a number or 0-d tensor) where ``mask`` is True; broadcasts."""
-    m = _mask_arg(mask, "masked_fill")
+    m = _mask_arg(input, mask, "masked_fill")
     _check_bool_mask(m, "masked_fill_")
     a = input._data
     _bshape(a.shape, m.shape)
@@ -1243,7 +1251,7 @@ _MASKED_SCATTER = Primitive("MaskedScatterBackward0", _masked_scatter_fwd, _mask
 
 def masked_scatter(input, mask, source):
     """``torch.masked_scatter``: where ``mask`` is True, the next elements of ``source`` in row-major order."""
-    m = _mask_arg(mask, "masked_scatter")
+    m = _mask_arg(input, mask, "masked_scatter")
     if m.dtype == np.uint8:
         warnings.warn("masked_scatter_ received a mask with dtype torch.uint8, this behavior is now deprecated,"
                       "please use a mask with dtype torch.bool instead.", UserWarning, stacklevel=2)
@@ -1264,10 +1272,10 @@ def masked_scatter(input, mask, source):
 # ----------------------------------------------------------------------------------------------------
 # flat take / put, take_along_dim
 
-def _long_index(index, op):
+def _long_index(input, index, op):
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    idx = index._data
+    idx = _same_device(input, index._data)
     if idx.dtype != np.int64:
         raise RuntimeError(f"{op}(): Expected a long tensor for index, but got {_tname(idx.dtype)}")
     return idx
@@ -1294,7 +1302,7 @@ def _check_flat_bounds(idx, n):
 
 def take(input, index, *, out=None):
     """``torch.take``: entries of the flattened ``input`` at ``index`` (result has index's shape)."""
-    idx = _long_index(index, "take")
+    idx = _long_index(input, index, "take")
     n = input._data.size
     if n == 0 and idx.size:
         raise IndexError("take(): tried to take from an empty tensor")
@@ -1328,7 +1336,7 @@ _PUT = Primitive("PutBackward0", _put_fwd, _put_grad)
 
 def put(input, index, source, accumulate=False):
     """``torch.put``: a copy of ``input`` with ``source`` written (or added) at flat ``index``."""
-    idx = _long_index(index, "put_")
+    idx = _long_index(input, index, "put_")
     a, s = input._data, source._data
     if s.dtype != a.dtype:
         raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
@@ -1344,7 +1352,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     """``torch.take_along_dim``: gather along ``dim`` after broadcasting input and indices (flat if dim=None)."""
     if not isinstance(indices, Tensor):
         raise TypeError(f"take_along_dim(): argument 'indices' must be Tensor, not {type(indices).__name__}")
-    idx = indices._data
+    idx = _same_device(input, indices._data)
     if idx.dtype != np.int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_tname(idx.dtype)}")
     a = input._data

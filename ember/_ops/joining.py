@@ -228,8 +228,11 @@ def _repeats_vector(rep):
         raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{_tname(r.dtype)}'")
     if r.size and int(r.min()) < 0:
         raise RuntimeError("repeats can not be negative")
+    if type(r) is np.ndarray:
+        return np.repeat(np.arange(r.size, dtype=r.dtype), r)
+    # CuPy's repeat takes host repeats only: the positions through a search of the running totals
     xp = _xp(r)
-    return xp.repeat(xp.arange(r.size, dtype=r.dtype), r)
+    return xp.searchsorted(xp.cumsum(r), xp.arange(int(r.sum()), dtype=r.dtype), side="right").astype(r.dtype)
 
 
 def _tname(npd):

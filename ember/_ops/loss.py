@@ -1223,8 +1223,9 @@ def _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, ze
                         f"expected one of: (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of "
                         f"ints target_lengths, ...) or (Tensor log_probs, Tensor targets, Tensor input_lengths, "
                         f"Tensor target_lengths, ...)")
-    il = _lengths(input_lengths, "input_lengths")
-    tl = _lengths(target_lengths, "target_lengths")
+    xp = _xp(log_probs._data)
+    il = xp.asarray(_lengths(input_lengths, "input_lengths"))
+    tl = xp.asarray(_lengths(target_lengths, "target_lengths"))
     batched = log_probs.dim() == 3
     lp = log_probs if batched else log_probs.unsqueeze(1)
     dt = lp._data.dtype
@@ -1256,9 +1257,9 @@ def _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, ze
         if tg.shape[0] != total:
             raise RuntimeError(f"Expected tensor to have size {total} at dimension 0, but got size {tg.shape[0]} for "
                                f"argument #2 'targets'{at}")
-        offsets = np.concatenate([[0], np.cumsum(tl)[:-1]]).astype(np.int64)
-        pos = offsets[:, None] + np.arange(smax)
-        inside = np.arange(smax)[None] < tl[:, None]
+        offsets = (np.cumsum(tl) - tl).astype(np.int64)
+        pos = offsets[:, None] + xp.arange(smax)
+        inside = xp.arange(smax)[None] < tl[:, None]
         padded = np.where(inside, tg[np.where(inside, pos, 0)] if total else 0, blank)
     else:
         if tg.shape[0] != B:
@@ -1267,7 +1268,7 @@ def _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, ze
         if tg.shape[1] < smax:
             raise RuntimeError(f"Expected tensor to have size at least {smax} at dimension 1, but got size "
                                f"{tg.shape[1]} for argument #2 'targets'{at}")
-        padded = np.where(np.arange(smax)[None] < tl[:, None], tg[:, :smax], blank)
+        padded = np.where(xp.arange(smax)[None] < tl[:, None], tg[:, :smax], blank)
     for name, v in (("input_lengths", il),):
         if (v < 0).any():
             raise RuntimeError(f"Expected {name} to have value at least 0, but got value {v[v < 0][0]}{at}")
@@ -1279,7 +1280,7 @@ def _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, ze
     if zero_infinity:
         res = where(res == math.inf, res.new_zeros(()), res)
     if reduction == "mean":
-        return (res / _wrap(_xp(res._data).asarray(np.maximum(tl, 1), dtype=dt))).mean()
+        return (res / _wrap(np.maximum(tl, 1).astype(dt))).mean()
     if reduction == "sum":
         return res.sum()
     return res if batched else res.squeeze(0)

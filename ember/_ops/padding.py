@@ -7,6 +7,7 @@ derivative.
 """
 import numpy as np
 
+from .._device import xp_of as _xp
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 
@@ -26,7 +27,7 @@ def _constant_fwd(x, pads, value):
                                f"output size, which is invalid. Check dimension {d} of your input.")
         src[d] = slice(max(-lo, 0), size - max(-hi, 0))
         dst[d] = slice(max(lo, 0), max(lo, 0) + max(size - max(-lo, 0) - max(-hi, 0), 0))
-    out = np.full(shape, value, x.dtype)
+    out = _xp(x).full(shape, value, x.dtype)
     out[tuple(dst)] = x[tuple(src)]
     return out
 
@@ -54,17 +55,19 @@ def _index_map(size, lo, hi, mode):
 
 
 def _gather_fwd(x, maps):
+    xp = _xp(x)
     for d, idx, _ in maps:
-        x = np.take(x, idx, axis=d)
+        x = xp.take(x, xp.asarray(idx), axis=d)
     return x
 
 
 def _scatter_fwd(g, maps):
+    xp = _xp(g)
     for d, idx, size in reversed(maps):
         shape = list(g.shape)
         shape[d] = size
-        out = np.zeros(shape, g.dtype)
-        np.add.at(out, (slice(None),) * d + (idx,), g)
+        out = xp.zeros(shape, g.dtype)
+        xp.add.at(out, (slice(None),) * d + (xp.asarray(idx),), g)
         g = out
     return g
 

@@ -7,6 +7,8 @@ counts swapped.  ``native_channel_shuffle`` has no derivative in torch: backward
 """
 import numpy as np
 
+from .._device import xp_of as _xp
+
 from .._prim import Primitive, apply
 
 
@@ -16,7 +18,7 @@ def _pixel_shuffle_fwd(x, r):
     y = x.reshape(tuple(lead) + (oc, r, r, h, w))
     n = len(lead)
     y = y.transpose(tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
-    return np.ascontiguousarray(y).reshape(tuple(lead) + (oc, h * r, w * r))
+    return _xp(y).ascontiguousarray(y).reshape(tuple(lead) + (oc, h * r, w * r))
 
 
 def _pixel_unshuffle_fwd(x, r):
@@ -25,7 +27,7 @@ def _pixel_unshuffle_fwd(x, r):
     y = x.reshape(tuple(lead) + (c, oh, r, ow, r))
     n = len(lead)
     y = y.transpose(tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
-    return np.ascontiguousarray(y).reshape(tuple(lead) + (c * r * r, oh, ow))
+    return _xp(y).ascontiguousarray(y).reshape(tuple(lead) + (c * r * r, oh, ow))
 
 
 _PIXEL_SHUFFLE = Primitive("PixelShuffleBackward0", _pixel_shuffle_fwd,
@@ -70,7 +72,7 @@ def pixel_unshuffle(input, downscale_factor):
 def _channel_shuffle_fwd(x, groups):
     n, c = x.shape[:2]
     y = x.reshape((n, groups, c // groups) + x.shape[2:]).swapaxes(1, 2)
-    return np.ascontiguousarray(y).reshape(x.shape)
+    return _xp(y).ascontiguousarray(y).reshape(x.shape)
 
 
 _CHANNEL_SHUFFLE = Primitive(

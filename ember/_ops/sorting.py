@@ -16,6 +16,7 @@ from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ._helpers import result_dtype, write_out
+from .._device import accumulate
 from .views import _xp
 from .reduction import (_LOW, _check_dim_nonempty, _cname, _flip, _is_float, _one_dim, _pair,
                         evenly_distribute, index_select_grad)
@@ -35,12 +36,13 @@ def _argsort(a, axis, descending):
     if not descending:
         return k.argsort(axis=axis, kind="stable")
     i = _flip(k, axis).argsort(axis=axis, kind="stable")
-    return np.ascontiguousarray(_flip(a.shape[axis] - 1 - i, axis))
+    r = _flip(a.shape[axis] - 1 - i, axis)
+    return _xp(r).ascontiguousarray(r)
 
 
 def _take(a, axis, positions):
     """``a[..., positions, ...]`` along ``axis`` (a contiguous copy)."""
-    return np.ascontiguousarray(np.take(a, positions, axis=axis))
+    return _xp(a).ascontiguousarray(np.take(a, positions, axis=axis))
 
 
 def _scatter_grad(ctx, g, _gi=None):
@@ -238,7 +240,7 @@ def _mode_fwd(a, dim, keepdim):
     starts[..., 1:] = s[..., 1:] != s[..., :-1]
     ends = xp.ones(s.shape, bool)
     ends[..., :-1] = starts[..., 1:]
-    run_start = np.maximum.accumulate(np.where(starts, pos, 0), axis=-1)
+    run_start = accumulate(np.maximum, np.where(starts, pos, 0), -1)
     # the length of each run of equal values, counted at its last element; the first longest run wins
     best = np.where(ends, pos - run_start + 1, 0).argmax(axis=-1)[..., None]
     vals = np.moveaxis(np.take_along_axis(s, best, -1), -1, dim)
@@ -399,7 +401,7 @@ def _unique_dim_fwd(a, dim):
     new = _run_starts(s, rows=True)
     inverse, counts = _runs(new, order)
     out = np.moveaxis(s[new].reshape((-1,) + moved.shape[1:]), 0, dim)
-    return np.ascontiguousarray(out), inverse, counts
+    return _xp(out).ascontiguousarray(out), inverse, counts
 
 
 def _consecutive_fwd(a, dim):
@@ -411,7 +413,8 @@ def _consecutive_fwd(a, dim):
     moved, rows = _rows(a, dim, "unique_consecutive")
     new = _run_starts(rows, rows=True)
     inverse, counts = _runs(new)
-    return np.ascontiguousarray(np.moveaxis(moved[new], 0, dim)), inverse, counts
+    out = np.moveaxis(moved[new], 0, dim)
+    return _xp(out).ascontiguousarray(out), inverse, counts
 
 
 UNIQUE = Primitive("Unique2Backward0", _unique_flat, _no_derivative("_unique2"), nout=3, nondiff=(1, 2))

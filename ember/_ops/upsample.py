@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from .._device import xp_of as _xp
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 
@@ -25,35 +26,37 @@ def _opmath(dtype):
 
 def _resample_fwd(x, maps, in_sizes):
     dt = x.dtype
+    xp = _xp(x)
     weighted = any(w is not None for _, _, w in maps)
     if weighted and dt != np.float64 and dt != np.float32:
         x = x.astype(np.float32)
     for axis, idx, w in maps:
         ax = x.ndim + axis
         if w is None:
-            x = np.take(x, idx[:, 0], axis=ax)
+            x = xp.take(x, xp.asarray(idx[:, 0]), axis=ax)
             continue
-        g = np.take(x, idx, axis=ax)  # (..., out, T, ...)
+        g = xp.take(x, xp.asarray(idx), axis=ax)  # (..., out, T, ...)
         shape = (-1, idx.shape[1]) + (1,) * (x.ndim - ax - 1)
-        x = (g * w.astype(x.dtype).reshape(shape)).sum(ax + 1)
+        x = (g * xp.asarray(w.astype(x.dtype).reshape(shape))).sum(ax + 1)
     return x.astype(dt, copy=False)
 
 
 def _resample_adjoint(g, maps, in_sizes):
     dt = g.dtype
+    xp = _xp(g)
     for (axis, idx, w), size in zip(reversed(maps), reversed(in_sizes)):
         ax = g.ndim + axis
-        moved = np.moveaxis(g, ax, -1)
+        moved = xp.moveaxis(g, ax, -1)
         lead = moved.shape[:-1]
         rows = int(np.prod(lead))
         out, taps = idx.shape
         contrib = moved.reshape(rows, out, 1).astype(np.float64, copy=False)
-        contrib = contrib * (1.0 if w is None else w.reshape(1, out, taps))
-        contrib = np.broadcast_to(contrib, (rows, out, taps))
-        target = (np.arange(rows) * size)[:, None, None] + idx[None]
-        acc = np.bincount(target.ravel(), weights=contrib.ravel(), minlength=rows * size)
-        g = np.moveaxis(acc.reshape(lead + (size,)).astype(dt), -1, ax)
-    return np.ascontiguousarray(g)
+        contrib = contrib * (1.0 if w is None else xp.asarray(w.reshape(1, out, taps)))
+        contrib = xp.broadcast_to(contrib, (rows, out, taps))
+        target = (xp.arange(rows) * size)[:, None, None] + xp.asarray(idx[None])
+        acc = xp.bincount(target.ravel(), weights=contrib.ravel(), minlength=rows * size)
+        g = xp.moveaxis(acc.reshape(lead + (size,)).astype(dt), -1, ax)
+    return xp.ascontiguousarray(g)
 
 
 _prims = {}

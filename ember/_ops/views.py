@@ -27,7 +27,8 @@ __all__ = ["adjoint", "as_strided", "as_strided_", "broadcast_shapes", "broadcas
            "reshape", "select", "split", "split_with_sizes", "squeeze", "swapaxes", "swapdims", "t", "tensor_split",
            "transpose", "unbind", "unflatten", "unsqueeze", "view_as_complex", "view_as_real", "vsplit"]
 
-_as_strided = np.lib.stride_tricks.as_strided
+def _as_strided(a, shape, strides):
+    return _xp(a).lib.stride_tricks.as_strided(a, shape, strides)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def _fit(r, a, shape, strides, delta=0, writeable=None):
 
 
 def _zeros(like, shape):
-    return np.zeros(shape, like.dtype) if type(like) is np.ndarray else _xp(like).zeros(shape, like.dtype)
+    return _xp(like).zeros(shape, like.dtype)
 
 
 def _numel(shape):
@@ -781,14 +782,11 @@ def _strided_scatter_fwd(g, in_shape, shape, strides, offset, in_strides):
     in_pos = _positions(in_shape, in_strides)
     pos = _positions(shape, strides, offset)
     span = 1 + max(int(in_pos.max()) if in_pos.size else 0, int(pos.max()) if pos.size else 0)
-    flat = _zeros(g, (span,))
+    xp = _xp(g)
+    flat = xp.zeros((span,), g.dtype)
     if g.size:
-        if type(g) is np.ndarray:
-            np.add.at(flat, pos.reshape(-1), g.reshape(-1))
-        else:
-            import cupyx
-            cupyx.scatter_add(flat, _xp(g).asarray(pos.reshape(-1)), g.reshape(-1))
-    return flat[in_pos if type(g) is np.ndarray else _xp(g).asarray(in_pos)]
+        xp.add.at(flat, xp.asarray(pos.reshape(-1)), g.reshape(-1))
+    return flat[xp.asarray(in_pos)]
 
 
 def _strided_scatter_grad(ctx, g):
@@ -799,10 +797,11 @@ def _regather(g, in_shape, shape, strides, offset, in_strides):
     in_pos = _positions(in_shape, in_strides)
     pos = _positions(shape, strides, offset)
     span = 1 + max(int(in_pos.max()) if in_pos.size else 0, int(pos.max()) if pos.size else 0)
-    flat = _wrap(_zeros(g._data, (span,)))
+    xp = _xp(g._data)
+    flat = _wrap(xp.zeros((span,), g._data.dtype))
     from .indexing import index_put
-    flat = index_put(flat, (_wrap(in_pos.reshape(-1)),), g.reshape(-1), True)
-    return flat[_wrap(pos.copy())]
+    flat = index_put(flat, (_wrap(xp.asarray(in_pos.reshape(-1))),), g.reshape(-1), True)
+    return flat[_wrap(xp.array(pos))]
 
 
 AS_STRIDED = Primitive("AsStridedBackward0", _strided_fwd, _strided_grad, view=True)
@@ -1337,7 +1336,7 @@ def _copy_slices_grad_graph(g, shape, strides, offset, base_shape, base_strides,
     order = sorted(range(n), key=lambda d: -base_strides[d])
     inv = tuple(np.argsort(order).tolist())
     gl = permute(contiguous(permute(g, tuple(order))), inv)  # g laid out like the base
-    mask = np.ones(max(_span(base_shape, base_strides), 1), g._data.dtype)
+    mask = _xp(g._data).ones(max(_span(base_shape, base_strides), 1), g._data.dtype)
     item = mask.itemsize
     _as_strided(mask[offset:], shape, tuple(st * item for st in strides))[...] = 0
     mask = _wrap(_as_strided(mask, base_shape, tuple(st * item for st in base_strides)))

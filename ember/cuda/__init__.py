@@ -18,7 +18,7 @@ __all__ = ["is_available", "device_count", "is_initialized", "init", "current_de
 
 _NOT_COMPILED = ("Torch not compiled with CUDA enabled (ember: CUDA needs CuPy — `pip install ember[cuda]` — "
                  "and an NVIDIA GPU)")
-_state = {"cupy": None, "tried": False, "peak": {}, "seed": None}
+_state = {"cupy": None, "cupyx": None, "tried": False, "peak": {}, "seed": None}
 
 
 def _load():
@@ -39,6 +39,19 @@ def _cupy():
     if cp is None:
         raise AssertionError(_NOT_COMPILED)
     return cp
+
+
+def _cupyx():
+    """The ``cupyx`` package beside ``_cupy()`` (scatter kernels, pinned memory, ``cupyx.scipy.special``);
+    like ``_cupy()``, the one place ember imports it, so both can be swapped together."""
+    cx = _state["cupyx"]
+    if cx is None:
+        _cupy()
+        import cupyx
+        import cupyx.scipy.linalg  # noqa: F401  (submodules are not imported by ``import cupyx``)
+        import cupyx.scipy.special  # noqa: F401
+        cx = _state["cupyx"] = cupyx
+    return cx
 
 
 def is_available():

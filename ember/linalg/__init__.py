@@ -7,12 +7,14 @@ is torch's formula written in ember ops (so it can be differentiated again).  Fa
 torch's messages including ``(Batch element i)``.  Decompositions follow LAPACK's sign conventions,
 as torch's CPU backend does.
 """
+import contextlib
 import math
 import warnings
 
 import numpy as np
 
 from .. import _dtype as D
+from .._device import as_array, xp_of as _xp
 from .._errors import scalar_type_name
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
@@ -79,7 +81,7 @@ def _check_dtype(A, int_err, low_err=None):
 
 def _batch_error(fn, info, batched, message):
     """Raise LinAlgError for the first failing matrix (``info`` per matrix, 0 = success)."""
-    flat = np.asarray(info).reshape(-1)
+    flat = as_array(info).reshape(-1)
     bad = np.flatnonzero(flat)
     if bad.size:
         i = int(bad[0])
@@ -104,13 +106,73 @@ def _outputs(ctx):
 
 
 def _eye_like(n, t):
-    return _wrap(np.eye(n, dtype=t._data.dtype))
+    return _wrap(_xp(t._data).eye(n, dtype=t._data.dtype))
 
 
-def _mask_diag(n, npd):
-    """Constant (n, n) masks: the identity and its complement, of dtype ``npd``."""
-    e = np.eye(n, dtype=npd)
+def _mask_diag(n, npd, like):
+    """Constant (n, n) masks: the identity and its complement, of dtype ``npd``, on the device of ``like``."""
+    e = _xp(like._data).eye(n, dtype=npd)
     return _wrap(e), _wrap(1 - e)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the array module's linear algebra: NumPy/SciPy on the host; CuPy and cupyx.scipy.linalg on a GPU
+
+def _raising(a):
+    """A context in which linear algebra on ``a`` reports failures by LinAlgError: NumPy always does; CuPy
+    only under ``cupyx.errstate(linalg='raise')`` (by default it returns NaNs for singular inputs)."""
+    if type(a) is np.ndarray:
+        return contextlib.nullcontext()
+    from ..cuda import _cupyx
+    return _cupyx().errstate(linalg="raise")
+
+
+def _each(fn, *arrays):
+    """``fn`` over the matrices of same-batch device arrays (cupyx.scipy.linalg takes one matrix), stacked."""
+    a = arrays[0]
+    xp = _xp(a)
+    batch = a.shape[:-2]
+    flat = [x.reshape((-1,) + x.shape[len(batch):]) for x in arrays]
+    parts = [fn(*ms) for ms in zip(*flat)]
+    if not parts:
+        raise NotImplementedError("ember: empty batches of matrices are not supported on CUDA by this function")
+    if isinstance(parts[0], tuple):
+        return tuple(xp.stack(p).reshape(batch + p[0].shape) for p in zip(*parts))
+    return xp.stack(parts).reshape(batch + parts[0].shape)
+
+
+def _lu_factor(a):
+    if type(a) is np.ndarray:
+        import scipy.linalg
+        return scipy.linalg.lu_factor(a, check_finite=False)
+    from ..cuda import _cupyx
+    return _each(lambda m: _cupyx().scipy.linalg.lu_factor(m, check_finite=False), a)
+
+
+def _lu_solve(lu, piv, b, trans=0):
+    if type(lu) is np.ndarray:
+        import scipy.linalg
+        return scipy.linalg.lu_solve((lu, piv), b, trans=trans, check_finite=False)
+    from ..cuda import _cupyx
+    return _each(lambda m, p, r: _cupyx().scipy.linalg.lu_solve((m, p), r, trans=trans, check_finite=False),
+                 lu, piv, b)
+
+
+def _solve_triangular(a, b, lower, unit, trans):
+    if type(a) is np.ndarray:
+        import scipy.linalg
+        return scipy.linalg.solve_triangular(a, b, lower=lower, unit_diagonal=unit, trans=trans, check_finite=False)
+    from ..cuda import _cupyx
+    return _each(lambda m, r: _cupyx().scipy.linalg.solve_triangular(m, r, trans=trans, lower=lower,
+                                                                     unit_diagonal=unit, check_finite=False), a, b)
+
+
+def _expm(a):
+    if type(a) is np.ndarray:
+        import scipy.linalg
+        return scipy.linalg.expm(a)
+    from ..cuda import _cupyx
+    return _each(_cupyx().scipy.linalg.expm, a)
 
 
 def _is_nonzero_grad(g):
@@ -141,7 +203,7 @@ def _triu(x, k=0):
 def _diag_embed_fwd(v):
     n = v.shape[-1]
     out = np.zeros_like(v, shape=v.shape + (n,))
-    idx = np.arange(n)
+    idx = _xp(v).arange(n)
     out[..., idx, idx] = v
     return out
 
@@ -162,7 +224,7 @@ def _hermitian_from(a, lower):
     t = np.tril(a, -1) if lower else np.triu(a, 1)
     d = np.diagonal(a, axis1=-2, axis2=-1).real
     h = t + np.conj(np.swapaxes(t, -1, -2))
-    idx = np.arange(a.shape[-1])
+    idx = _xp(a).arange(a.shape[-1])
     h[..., idx, idx] = d
     return h
 
@@ -172,10 +234,9 @@ def _hermitian_from(a, lower):
 
 def _lu_info(a):
     """LAPACK getrf's info per matrix: 1 + index of the first exactly-zero pivot, 0 when non-singular."""
-    import scipy.linalg
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lu, piv = scipy.linalg.lu_factor(a, check_finite=False)
+        lu, piv = _lu_factor(a)
     zero = np.diagonal(lu, axis1=-2, axis2=-1) == 0
     info = np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32)
     return lu, piv, info
@@ -183,14 +244,14 @@ def _lu_info(a):
 
 def _inv_ex_fwd(a):
     try:
-        return np.linalg.inv(a), np.zeros_like(a, np.int32, shape=a.shape[:-2])
+        with _raising(a):
+            return np.linalg.inv(a), np.zeros_like(a, np.int32, shape=a.shape[:-2])
     except np.linalg.LinAlgError:
-        import scipy.linalg
         lu, piv, info = _lu_info(a)
-        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        eye = np.broadcast_to(_xp(a).eye(a.shape[-1], dtype=a.dtype), a.shape)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            x = scipy.linalg.lu_solve((lu, piv), eye, check_finite=False)
+            x = _lu_solve(lu, piv, eye)
         return x.astype(a.dtype, copy=False), info
 
 
@@ -243,14 +304,14 @@ def inv(A, *, out=None):
 # determinants
 
 def _det_fwd(a):
-    return np.asarray(np.linalg.det(a))
+    return as_array(np.linalg.det(a))
 
 
 def _det_grad(ctx, g):
     A, = ctx.saved
     det = ctx.output
     if A._data.size == 0:
-        return (_wrap(np.zeros(A._data.shape, A._data.dtype)),)
+        return (_wrap(np.zeros_like(A._data)),)
     d = (g * det.conj()).unsqueeze(-1).unsqueeze(-2)
     if not _grad_state.enabled:
         # torch: solve A^H X = d I through the LU, exact zero pivots replaced by eps (d is 0 there)
@@ -272,7 +333,7 @@ def _det_singular_grad(A, g):
     U, S, Vh = svd(A)
     alpha = (det(U) * det(Vh)).conj() * g
     n = S._data.shape[-1]
-    off_diag = _wrap(~np.eye(n, dtype=bool))
+    off_diag = _wrap(~_xp(S._data).eye(n, dtype=bool))
     others = S.unsqueeze(-2).expand(S._data.shape[:-1] + (n, n)).where(off_diag, 1.0)
     Dg = alpha.unsqueeze(-1) * others.prod(-1)
     return matmul(U * Dg.unsqueeze(-2), Vh)
@@ -291,7 +352,7 @@ def det(A, *, out=None):
 
 def _slogdet_fwd(a):
     sign, logabs = np.linalg.slogdet(a)
-    return np.asarray(sign, a.dtype), np.asarray(logabs, a.real.dtype if a.dtype.kind == "c" else a.dtype)
+    return as_array(sign, a.dtype), as_array(logabs, a.real.dtype if a.dtype.kind == "c" else a.dtype)
 
 
 def _slogdet_grad(ctx, g_sign, g_logabs):
@@ -334,16 +395,16 @@ def _solve_fwd(a, b, vector, left):
         b = b[..., None]
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     try:
-        x = np.linalg.solve(a, b)
+        with _raising(a):
+            x = np.linalg.solve(a, b)
         info = np.zeros_like(a, np.int32, shape=a.shape[:-2])
     except np.linalg.LinAlgError:
-        import scipy.linalg
         lu, piv, info = _lu_info(a)
         lu = np.broadcast_to(lu, batch + lu.shape[-2:])
         piv = np.broadcast_to(piv, batch + piv.shape[-1:])
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            x = scipy.linalg.lu_solve((lu, piv), np.broadcast_to(b, batch + b.shape[-2:]), check_finite=False)
+            x = _lu_solve(lu, piv, np.broadcast_to(b, batch + b.shape[-2:]))
         x = x.astype(a.dtype, copy=False)
     if vector:
         x = x[..., 0]
@@ -418,10 +479,10 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 
 
 def _trsm(a, b, lower, unit, trans):
-    """Triangular solve with BLAS semantics (a zero diagonal gives inf/nan, as torch, not an error)."""
-    import scipy.linalg
+    """Triangular solve with BLAS semantics (a zero diagonal gives inf/nan, as torch, not an error; cuBLAS's
+    trsm behind cupyx never raises)."""
     try:
-        return scipy.linalg.solve_triangular(a, b, lower=lower, unit_diagonal=unit, trans=trans, check_finite=False)
+        return _solve_triangular(a, b, lower, unit, trans)
     except (np.linalg.LinAlgError, ValueError):
         pass
     from scipy.linalg import blas
@@ -445,7 +506,7 @@ def _solve_tri_fwd(a, b, upper, left, unit):
     else:
         # X A = B  <=>  A^T X^T = B^T
         x = np.swapaxes(_trsm(a, np.swapaxes(b, -1, -2), not upper, unit, "T"), -1, -2)
-    return np.ascontiguousarray(x, dtype=a.dtype)
+    return _xp(x).ascontiguousarray(x, dtype=a.dtype)
 
 
 def _solve_tri_grad(ctx, g):
@@ -485,7 +546,10 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
 # Cholesky
 
 def _potrf_info(h):
-    """LAPACK potrf's info per (Hermitian, lower-read) matrix: the order of the failing leading minor."""
+    """LAPACK potrf's info per (Hermitian, lower-read) matrix: the order of the failing leading minor.
+    cuSOLVER's info is not exposed by CuPy: for device arrays (only after a failure) it is found on a copy."""
+    if type(h) is not np.ndarray:
+        return _xp(h).asarray(_potrf_info(h.get()))
     from scipy.linalg import lapack
     fn = lapack.get_lapack_funcs("potrf", (h,))
     flat = h.reshape((-1,) + h.shape[-2:])
@@ -498,17 +562,18 @@ def _potrf_info(h):
 def _cholesky_fwd(a, upper):
     h = _hermitian_from(a, not upper)
     try:
-        L = np.linalg.cholesky(h)
+        with _raising(h):
+            L = np.linalg.cholesky(h)
         info = np.zeros_like(a, np.int32, shape=a.shape[:-2])
     except np.linalg.LinAlgError:
         info = _potrf_info(h)
         ok = info == 0
-        L = np.full(h.shape, np.nan, h.dtype)
+        L = np.full_like(h, np.nan)
         if ok.any():
             L[ok] = np.linalg.cholesky(h[ok])
     if upper:
         L = np.conj(np.swapaxes(L, -1, -2))
-    return np.ascontiguousarray(L), info
+    return _xp(L).ascontiguousarray(L), info
 
 
 def _cholesky_grad(ctx, gL, _):
@@ -577,7 +642,7 @@ def _eigh_grad(ctx, gL, gV):
         _check_phase(_diag(VhgV).imag, "linalg_eigh_backward")
     VhgV = 0.5 * (VhgV - VhgV.mH)
     n = L._data.shape[-1]
-    eye, off = _mask_diag(n, L._data.dtype)
+    eye, off = _mask_diag(n, L._data.dtype, L)
     E = L.unsqueeze(-2) - L.unsqueeze(-1) + eye
     inner = (VhgV / E) * off + _diag_embed(gL)
     return (matmul(V, matmul(inner, Vh)),)
@@ -648,7 +713,7 @@ def _eig_grad(ctx, gL, gV):
         _check_phase(_diag(VhgV).imag, "linalg_eig_backward")
         VhgV = VhgV - matmul(Vh, V * _diag(VhgV).real.unsqueeze(-2))
         n = L._data.shape[-1]
-        eye, off = _mask_diag(n, L._data.dtype)
+        eye, off = _mask_diag(n, L._data.dtype, L)
         Lc = L.conj()
         E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1) + eye
         inner = (VhgV / E) * off + _diag_embed(gL)
@@ -698,16 +763,17 @@ def _svd_fwd(a, full_matrices):
     if m == 0 or n == 0:
         k = min(m, n)
         rdt = a.real.dtype if a.dtype.kind == "c" else a.dtype
-        U = np.broadcast_to(np.eye(m, m if full_matrices else k, dtype=a.dtype), a.shape[:-2] + (m, m if
+        xp = _xp(a)
+        U = np.broadcast_to(xp.eye(m, m if full_matrices else k, dtype=a.dtype), a.shape[:-2] + (m, m if
                                                                                                full_matrices else k))
-        Vh = np.broadcast_to(np.eye(n if full_matrices else k, n, dtype=a.dtype), a.shape[:-2] + (
+        Vh = np.broadcast_to(xp.eye(n if full_matrices else k, n, dtype=a.dtype), a.shape[:-2] + (
             n if full_matrices else k, n))
-        return U.copy(), np.zeros(a.shape[:-2] + (k,), rdt), Vh.copy()
+        return U.copy(), xp.zeros(a.shape[:-2] + (k,), rdt), Vh.copy()
     try:
         return tuple(np.linalg.svd(a, full_matrices=full_matrices))
     except np.linalg.LinAlgError:
         # non-finite input: torch's svdvals gives NaN (``svd`` refuses such inputs before getting here)
-        u, s, vh = (np.full(x.shape, np.nan, x.dtype) for x in np.linalg.svd(np.zeros_like(a), full_matrices))
+        u, s, vh = (np.full_like(x, np.nan) for x in np.linalg.svd(np.zeros_like(a), full_matrices))
         return u, s, vh
 
 
@@ -733,7 +799,7 @@ def _svd_grad(ctx, gU, gS, gVh):
                                "multiplication by e^{i phi}. The specified loss function depends on this phase term, "
                                "making it ill-defined.")
     S2 = S * S
-    eye, _ = _mask_diag(k, S._data.dtype)
+    eye, _ = _mask_diag(k, S._data.dtype, S)
     E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + eye
     if has_u and has_v:
         ret = (UhgU * S.unsqueeze(-2) + S.unsqueeze(-1) * VhgV) / E
@@ -805,7 +871,7 @@ def svdvals(A, *, driver=None, out=None):
 def _qr_fwd(a, mode):
     if mode == "r":
         r = np.linalg.qr(a, mode="r")
-        return np.empty((0,), a.dtype), np.asarray(r)
+        return _xp(a).empty((0,), a.dtype), as_array(r)
     q, r = np.linalg.qr(a, mode=mode)
     return q, r
 
@@ -827,7 +893,7 @@ def _qr_grad(ctx, gQ, gR):
     else:
         gA = matmul(gR, R.mH)
     k = min(m, n)
-    eye, off = _mask_diag(k, R._data.real.dtype if R.is_complex() else R._data.dtype)
+    eye, off = _mask_diag(k, R._data.real.dtype if R.is_complex() else R._data.dtype, R)
     halve_diag = off + 0.5 * eye
     if m >= n:
         X = _triu(gA)
@@ -877,12 +943,13 @@ def qr(A, mode="reduced", *, out=None):
 def _tolerances(a, atol, rtol, S_max):
     """torch's cutoff ``max(atol, rtol * sigma_max)``; rtol defaults to eps * max(m, n) unless atol > 0."""
     rdt = a.real.dtype if a.dtype.kind == "c" else a.dtype
-    at = None if atol is None else np.asarray(atol._data if isinstance(atol, Tensor) else atol, rdt)
+    xp = _xp(a)
+    at = None if atol is None else xp.asarray(atol._data if isinstance(atol, Tensor) else atol, rdt)
     if rtol is None:
         eps = np.finfo(rdt).eps * max(a.shape[-2:])
-        rt = np.asarray(eps, rdt) if at is None else np.where(at > 0, 0, eps).astype(rdt)
+        rt = rdt.type(eps) if at is None else np.where(at > 0, 0, eps).astype(rdt)
     else:
-        rt = np.asarray(rtol._data if isinstance(rtol, Tensor) else rtol, rdt)
+        rt = xp.asarray(rtol._data if isinstance(rtol, Tensor) else rtol, rdt)
     cut = rt * S_max
     return cut if at is None else np.maximum(at, cut)
 
@@ -950,8 +1017,21 @@ def _own_batch(arr, batch, a_batch):
     return arr[idx].reshape(a_batch + arr.shape[len(batch):])
 
 
-def _lstsq_fwd(a, b, vector, rcond, driver):
+def _lstsq_host(aa, bb, rcond, driver):
     import scipy.linalg
+    # 'gels' (QR, full rank assumed) has no SciPy driver: gelsy gives the same solution there
+    return scipy.linalg.lstsq(aa, bb, cond=rcond, lapack_driver="gelsy" if driver == "gels" else driver,
+                              check_finite=False)
+
+
+def _lstsq_device(aa, bb, rcond, driver):
+    """cupy.linalg.lstsq (an SVD: gelsd's solution, ranks and singular values) matrix by matrix."""
+    xp = _xp(aa)
+    x, _, rank, sv = _each(lambda m, r: xp.linalg.lstsq(m, r, rcond=rcond), aa, bb)
+    return x, None, rank, sv
+
+
+def _lstsq_fwd(a, b, vector, rcond, driver):
     if vector:
         b = b[..., None]
     m, n = a.shape[-2:]
@@ -962,25 +1042,24 @@ def _lstsq_fwd(a, b, vector, rcond, driver):
     rdt = a.real.dtype if a.dtype.kind == "c" else a.dtype
     if rcond is None:
         rcond = float(np.finfo(rdt).eps) * max(m, n)
+    xp = _xp(a)
     if m == 0 or n == 0:
-        x = np.zeros(batch + (n, k), a.dtype)
-        rank = np.zeros(batch, np.int64)
-        sv = np.zeros(batch + (0,), rdt)
+        x = xp.zeros(batch + (n, k), a.dtype)
+        rank = xp.zeros(batch, np.int64)
+        sv = xp.zeros(batch + (0,), rdt)
     else:
-        # 'gels' (QR, full rank assumed) has no SciPy driver: gelsy gives the same solution there
-        x, _, rank, sv = scipy.linalg.lstsq(aa, bb, cond=rcond, lapack_driver="gelsy" if driver == "gels" else driver,
-                                            check_finite=False)
-        x = np.asarray(x, a.dtype)
-        rank = np.asarray(rank, np.int64).reshape(batch)
-        sv = np.asarray(sv, rdt).reshape(batch + (-1,)) if driver in ("gelsd", "gelss") else None
+        x, _, rank, sv = (_lstsq_host if xp is np else _lstsq_device)(aa, bb, rcond, driver)
+        x = as_array(x, a.dtype)
+        rank = as_array(rank, np.int64).reshape(batch)
+        sv = as_array(sv, rdt).reshape(batch + (-1,)) if driver in ("gelsd", "gelss") else None
     full_rank = driver == "gels" or bool(np.all(rank == n))
     if m > n and driver != "gelsy" and full_rank:
         r = np.abs(np.matmul(aa, x) - bb)
         residuals = (r * r).sum(-2).astype(rdt)
     else:
-        residuals = np.zeros((0,), rdt)
-    rank = np.zeros((0,), np.int64) if driver == "gels" else _own_batch(rank, batch, a.shape[:-2])
-    sv = _own_batch(sv, batch, a.shape[:-2]) if driver in ("gelsd", "gelss") else np.zeros((0,), rdt)
+        residuals = xp.zeros((0,), rdt)
+    rank = xp.zeros((0,), np.int64) if driver == "gels" else _own_batch(rank, batch, a.shape[:-2])
+    sv = _own_batch(sv, batch, a.shape[:-2]) if driver in ("gelsd", "gelss") else xp.zeros((0,), rdt)
     return (x[..., 0] if vector else x), residuals, rank, sv
 
 
@@ -1059,12 +1138,12 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
         raise RuntimeError("This function doesn't handle types other than float and double")
     _check_matrix(A, "linalg.matrix_rank")
     if 0 in a.shape[-2:]:
-        r = _wrap(np.zeros(a.shape[:-2], np.int64))
+        r = _wrap(_xp(a).zeros(a.shape[:-2], np.int64))
         return r if out is None else write_out(r, out)
     S = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
     smax = S.max(-1)
     cut = _tolerances(a, atol, rtol, smax)
-    r = _wrap(np.asarray((S > np.asarray(cut)[..., None]).sum(-1), np.int64))
+    r = _wrap(as_array((S > as_array(cut)[..., None]).sum(-1), np.int64))
     return r if out is None else write_out(r, out)
 
 
@@ -1101,18 +1180,17 @@ def matrix_power(A, n, *, out=None):
 
 
 def _expm_fwd(a):
-    import scipy.linalg
     if a.shape[-1] == 0:
         return a.copy()
     if a.dtype in _LOWP:
-        return scipy.linalg.expm(a.astype(np.float32)).astype(a.dtype)
-    return np.asarray(scipy.linalg.expm(a), a.dtype)
+        return _expm(a.astype(np.float32)).astype(a.dtype)
+    return as_array(_expm(a), a.dtype)
 
 
 def _block_fwd(a, g):
     n = a.shape[-1]
     shape = np.broadcast_shapes(a.shape, g.shape)
-    out = np.zeros(shape[:-2] + (2 * n, 2 * n), np.result_type(a, g))
+    out = _xp(a).zeros(shape[:-2] + (2 * n, 2 * n), np.result_type(a, g))
     out[..., :n, :n] = a
     out[..., n:, n:] = a
     out[..., :n, n:] = g
@@ -1165,7 +1243,9 @@ def _vnorm_fwd(a, p, dims, keepdim, out_dt):
     elif p == 1:
         r = np.sum(x, axis=dims, keepdims=keepdim)
     elif p == math.inf:
-        r = np.max(x, axis=dims, keepdims=keepdim, initial=0)
+        # CuPy's max has no ``initial``: an empty reduction is 0 through the sum's shape
+        r = np.max(x, axis=dims, keepdims=keepdim) if _reduced_size(x.shape, dims) else \
+            np.zeros_like(np.sum(x, axis=dims, keepdims=keepdim))
     elif p == -math.inf:
         r = np.min(x, axis=dims, keepdims=keepdim)
     elif p == 0:
@@ -1173,7 +1253,14 @@ def _vnorm_fwd(a, p, dims, keepdim, out_dt):
     else:
         with np.errstate(divide="ignore"):
             r = np.power(np.sum(np.power(x, p), axis=dims, keepdims=keepdim), 1.0 / p)
-    return np.asarray(r, out_dt)
+    return as_array(r, out_dt)
+
+
+def _reduced_size(shape, dims):
+    n = 1
+    for d in (range(len(shape)) if dims is None else dims):
+        n *= shape[d]
+    return n
 
 
 def _vnorm_grad(ctx, g):
@@ -1284,7 +1371,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         _check_dtype(x, None, ("lowp", "linalg.matrix_norm"))
         s = svdvals(x.movedim((d0, d1), (-2, -1)))
         if s._data.shape[-1] == 0:
-            r = _wrap(np.zeros(s._data.shape[:-1], s._data.dtype))
+            r = _wrap(_xp(s._data).zeros(s._data.shape[:-1], s._data.dtype))
         elif ord == "nuc":
             r = s.sum(-1)
         else:
@@ -1483,8 +1570,9 @@ def _torch_svd(input, some=True, compute_uv=True, *, out=None):
     else:
         S = svdvals(input)
         m, n = input._data.shape[-2:]
-        U = _wrap(np.zeros(input._data.shape[:-2] + (m, m), input._data.dtype))
-        V = _wrap(np.zeros(input._data.shape[:-2] + (n, n), input._data.dtype))
+        xp = _xp(input._data)
+        U = _wrap(xp.zeros(input._data.shape[:-2] + (m, m), input._data.dtype))
+        V = _wrap(xp.zeros(input._data.shape[:-2] + (n, n), input._data.dtype))
     if out is not None:
         for r, o in zip((U, S, V), out):
             write_out(r, o)

@@ -7,6 +7,7 @@ has none (torch's NotImplementedError).
 """
 import numpy as np
 
+from .._device import xp_of
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from .._tensor import _wrap
@@ -20,6 +21,9 @@ __all__ = ["geqrf", "householder_product", "ormqr"]
 
 
 def _lapack(name, *arrays):
+    if any(type(a) is not np.ndarray for a in arrays):
+        raise NotImplementedError(f"ember: LAPACK {name} has no CuPy counterpart: householder_product, ormqr and geqrf "
+                                  f"are not implemented for CUDA tensors")
     from scipy.linalg import lapack
     return lapack.get_lapack_funcs(name, arrays)
 
@@ -50,7 +54,7 @@ def _orgqr_fwd(a, tau):
     m, n = a.shape[-2:]
     flat, batch = _flat(a, 2)
     if tau.shape[-1] == 0 or flat.size == 0:
-        return np.broadcast_to(np.eye(m, n, dtype=a.dtype), a.shape).copy()
+        return np.broadcast_to(xp_of(a).eye(m, n, dtype=a.dtype), a.shape).copy()
     taus = tau.reshape(flat.shape[0], tau.shape[-1])
     out = np.empty_like(flat)
     fn = _lapack("ungqr" if a.dtype.kind == "c" else "orgqr", flat)
@@ -92,7 +96,7 @@ def _householder_backward(grad, result, A, tau, flip=False):
         return None, None
     m, n = A._data.shape[-2:]
     k = tau._data.shape[-1]
-    V = _tril(A, -1) + _wrap(np.eye(m, n, dtype=A._data.dtype))
+    V = _tril(A, -1) + _wrap(xp_of(A._data).eye(m, n, dtype=A._data.dtype))
     Vk = V.narrow(-1, 0, k)
     sigma = tau / (tau * (Vk * Vk.conj()).sum(-2) - 1.0)  # H(sigma_i) is the inverse of H(tau_i)
     K = matmul(result, grad.mH)

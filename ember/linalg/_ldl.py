@@ -17,6 +17,9 @@ __all__ = ["ldl_factor", "ldl_factor_ex", "ldl_solve"]
 
 
 def _lapack(name, *arrays):
+    if any(type(a) is not np.ndarray for a in arrays):
+        raise NotImplementedError(f"ember: LAPACK {name} has no CuPy counterpart: ldl_factor and ldl_solve "
+                                  f"are not implemented for CUDA tensors")
     from scipy.linalg import lapack
     return lapack.get_lapack_funcs(name, arrays)
 

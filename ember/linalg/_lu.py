@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from .._device import as_array, xp_of as _xp
 from .._prim import Primitive, apply
 from .._tensor import _make_output, _wrap
 from .._ops._helpers import write_out
@@ -32,42 +33,45 @@ def _getrf(a):
     m, n = a.shape[-2:]
     k = min(m, n)
     batch = a.shape[:-2]
+    xp = _xp(a)
     if a.size == 0:
-        piv = np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), batch + (k,)).copy()
-        return a.copy(), piv, np.zeros(batch, np.int32)
-    import scipy.linalg
+        piv = np.broadcast_to(xp.arange(1, k + 1, dtype=np.int32), batch + (k,)).copy()
+        return a.copy(), piv, xp.zeros(batch, np.int32)
+    from . import _lu_factor
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lu, piv = scipy.linalg.lu_factor(a, check_finite=False)
+        lu, piv = _lu_factor(a)
     zero = np.diagonal(lu, axis1=-2, axis2=-1) == 0
     info = np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32)
-    return np.asarray(lu, a.dtype), (piv + 1).astype(np.int32), info
+    return as_array(lu, a.dtype), (piv + 1).astype(np.int32), info
 
 
 def _permutation(piv, m, dtype, batch):
     """The permutation matrix P of LAPACK's row interchanges (``A = P L U``): P[perm[j], j] = 1."""
     k = piv.shape[-1]
     nb = int(np.prod(batch))
-    perm = np.broadcast_to(np.arange(m), (nb, m)).copy()
+    xp = _xp(piv)
+    perm = np.broadcast_to(xp.arange(m), (nb, m)).copy()
     swaps = np.broadcast_to(piv, batch + (k,)).reshape(nb, k).astype(np.intp) - 1
-    rows = np.arange(nb)
+    rows = xp.arange(nb)
     for i in range(k):  # the interchanges compose in order (LAPACK's laswp)
         j = swaps[:, i]
         here = perm[:, i].copy()
         perm[:, i] = perm[rows, j]
         perm[rows, j] = here
-    P = np.swapaxes(np.eye(m, dtype=dtype)[perm], -1, -2)
-    return np.ascontiguousarray(P).reshape(batch + (m, m))
+    P = np.swapaxes(xp.eye(m, dtype=dtype)[perm], -1, -2)
+    return xp.ascontiguousarray(P).reshape(batch + (m, m))
 
 
 def _unpack_fwd(lu, piv, unpack_data, unpack_pivots):
     m, n = lu.shape[-2:]
     k = min(m, n)
-    empty = np.empty((0,), lu.dtype)
+    xp = _xp(lu)
+    empty = xp.empty((0,), lu.dtype)
     L = U = P = empty
     if unpack_data:
         L = np.tril(lu[..., :, :k], -1)
-        idx = np.arange(k)
+        idx = xp.arange(k)
         L[..., idx, idx] = 1
         U = np.triu(lu[..., :k, :])
     if unpack_pivots:
@@ -92,20 +96,20 @@ def _getrs(lu, piv, b, left, adjoint):
         rhs, trans = np.swapaxes(b, -1, -2), 1            # X A = B  <=>  A^T X^T = B^T
     rhs = np.broadcast_to(rhs, batch + rhs.shape[-2:])
     if rhs.size == 0 or n == 0:
-        x = np.zeros(rhs.shape, b.dtype)
+        x = np.zeros_like(b, shape=rhs.shape)
     else:
-        import scipy.linalg
+        from . import _lu_solve
         lu_b = np.broadcast_to(lu, batch + (n, n))
         piv_b = np.broadcast_to(piv, batch + (n,)).astype(np.int32) - 1
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            x = scipy.linalg.lu_solve((lu_b, piv_b), rhs, trans=trans, check_finite=False)
-        x = np.asarray(x, b.dtype)
+            x = _lu_solve(lu_b, piv_b, rhs, trans)
+        x = as_array(x, b.dtype)
     if not left:
         x = np.swapaxes(x, -1, -2)
         if adjoint:
             x = np.conj(x)
-    return np.ascontiguousarray(x)
+    return _xp(x).ascontiguousarray(x)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the factor named by ``upper`` is read.  Derivatives are torch's (``cholesky_solv
 """
 import numpy as np
 
+from .._device import xp_of as _xp
 from .._prim import Primitive, apply
 from .._ops._helpers import write_out
 from .._ops.blas import matmul, _broadcast_batch
@@ -24,13 +25,13 @@ def _broadcast_pair(b, a):
 def _potrs_fwd(b, f, upper):
     b, f = _broadcast_pair(b, f)
     if b.size == 0 or f.size == 0:
-        return np.zeros(b.shape, b.dtype)
+        return np.zeros_like(b)
     with np.errstate(all="ignore"):
         if upper:   # A = U^H U
             x = _trsm(f, _trsm(f, b, False, False, "C"), False, False, "N")
         else:       # A = L L^H
             x = _trsm(f, _trsm(f, b, True, False, "N"), True, False, "C")
-    return np.ascontiguousarray(x, dtype=b.dtype)
+    return _xp(x).ascontiguousarray(x, dtype=b.dtype)
 
 
 def _cholesky_solve_grad(ctx, g):
@@ -47,6 +48,9 @@ def _cholesky_solve_grad(ctx, g):
 
 def _potri_fwd(f, upper):
     n = f.shape[-1]
+    if type(f) is not np.ndarray:
+        # CuPy has no potri: the inverse through two triangular solves against the identity
+        return _potrs_fwd(np.broadcast_to(_xp(f).eye(n, dtype=f.dtype), f.shape), f, upper)
     nb = int(np.prod(f.shape[:-2]))
     flat = f.reshape(nb, n, n)
     x = np.zeros_like(flat)
@@ -74,11 +78,11 @@ def _cholesky_inverse_grad(ctx, g):
 def _trtrs_fwd(b, a, upper, transpose, unitriangular):
     b, a = _broadcast_pair(b, a)
     if b.size == 0 or a.size == 0:
-        x = np.zeros(b.shape, b.dtype)
+        x = np.zeros_like(b)
     else:
         with np.errstate(all="ignore"):
             x = _trsm(a, b, not upper, unitriangular, "T" if transpose else "N")
-    return np.ascontiguousarray(x, dtype=b.dtype), a.copy()
+    return _xp(x).ascontiguousarray(x, dtype=b.dtype), a.copy()
 
 
 def _triangular_solve_grad(ctx, gX, gM):

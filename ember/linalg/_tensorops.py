@@ -83,7 +83,7 @@ def torch_vander(x, N=None, increasing=False):
         raise RuntimeError("N must be non-negative.")
     from .._dtype import int64, promote_types
     from .._ops.creation import empty
-    result = empty((x._data.shape[0], n), dtype=promote_types(x.dtype, int64))
+    result = empty((x._data.shape[0], n), dtype=promote_types(x.dtype, int64), device=x.device)
     if n > 0:
         result.fill_(1)
         if n > 1:

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .._device import xp_of
 from .._ops._special_kernels import _f, _scipy, _sp
 
 
@@ -64,7 +65,7 @@ def spherical_bessel_j0(x):
 
 
 def xlog1py(x, y):
-    return _sp(x).xlog1py(x, y).astype(np.result_type(x, y), copy=False)
+    return _sp(x, y).xlog1py(x, y).astype(np.result_type(x, y), copy=False)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def _recurrence(out, todo, x, n, p, q, first, step, stop_nan=True):
 
 def _poly_setup(x, n):
     x, n = np.broadcast_arrays(x, n)
-    return np.ascontiguousarray(x), _degree(n), x.dtype
+    return xp_of(x).ascontiguousarray(x), _degree(n), x.dtype
 
 
 def _two_x_step(k, x, p, q):
