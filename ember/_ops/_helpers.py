@@ -3,6 +3,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._prim import apply
+from .._storage import writeable as _writeable
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd import grad_mode
 from .._errors import np_type_name as _cname
@@ -236,7 +237,7 @@ def commit_inplace(self, result):
     if r.shape != sd.shape:
         raise RuntimeError(f"output with shape {list(sd.shape)} doesn't match the broadcast shape "
                            f"{list(np.broadcast_shapes(r.shape, sd.shape))}")
-    if not sd.flags.writeable:
+    if not (sd.flags.writeable if type(sd) is np.ndarray else _writeable(sd)):
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
     if r is not sd:

@@ -143,7 +143,7 @@ def _max_pool_fwd(x, nd, k, s, p, d, out):
             diff &= mask
             held ^= diff
             np.maximum(code, np.multiply(take, j, dtype=code.dtype), out=code)
-        shifts.take(code, out=idx[a:b])
+        idx[a:b] = shifts.take(code)
         idx[a:b] += origin
     for_rows(rows.shape[0], part, x.nbytes)
     return best.reshape(lead + out), idx.reshape(lead + out)

@@ -18,6 +18,7 @@ from .._errors import scalar_type_name
 from .._flags import default_device as _default_device
 from .._generator import Generator
 from .._prim import Primitive, apply
+from .._storage import writeable as _writeable
 from .._tensor import Tensor, _wrap
 from ..autograd import grad_mode
 from ._helpers import binary_cast, check_inplace, commit_inplace, inplace_snapshot, shape_arg, write_out
@@ -186,7 +187,7 @@ def _finish_inplace(self, new, node):
     a ``node`` whose derivative is zero, as torch's samplers do."""
     if _state.enabled and self._requires_grad:
         return commit_inplace(self, apply(_prim(node), (inplace_snapshot(self),), (new,)))
-    if not self._data.flags.writeable:
+    if not _writeable(self._data):
         raise RuntimeError("ember: cannot write into a read-only tensor (it views read-only memory, e.g. an "
                            "expanded tensor or a non-writable NumPy array)")
     self._data[...] = new

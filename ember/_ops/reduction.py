@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from .._device import xp_of
 from .. import _dtype as D
 from .views import EXPAND
 from .._prim import Primitive, apply
@@ -964,7 +965,7 @@ def _scan(ufunc_name, a, dim, reverse, out_dt):
     r = getattr(a, ufunc_name)(axis=dim, dtype=acc)
     if reverse:
         r = _flip(r, dim)
-    return np.ascontiguousarray(r.astype(out_dt, copy=False))
+    return xp_of(r).ascontiguousarray(r.astype(out_dt, copy=False))
 
 
 def _cumsum_grad(ctx, g):

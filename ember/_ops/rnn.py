@@ -19,6 +19,7 @@ kernels do.  Gate order is torch's: LSTM (i, f, g, o), GRU (r, z, n) with
 import numpy as np
 
 from .. import _dtype as D
+from .._device import xp_of
 from .._prim import Primitive, apply
 from ..amp.autocast_mode import state as _amp
 from .._tensor import _wrap
@@ -211,14 +212,14 @@ def _lstm_bwd_arrays(ctx, gout, gh, gc):
     dh = gh._data.T.astype(out.dtype, order="C")
     dc = gc._data.T.astype(out.dtype, order="C")
     go = gout._data
-    whh_t = np.ascontiguousarray(w_hh.T)
+    whh_t = xp_of(w_hh).ascontiguousarray(w_hh.T)
     c0t = c0.T
     dg = _empty(out, (4 * hs, out.shape[0]))  # gate pre-activation gradients (i, f, g, o), step t in columns
     dbuf = _empty(out, (4 * hs * b,))
     t1 = _empty(out, (hs * b,))
     q = _empty(out, (h3 * b,))
     if w_hr is not None:
-        whr_t = np.ascontiguousarray(w_hr.T)
+        whr_t = xp_of(w_hr).ascontiguousarray(w_hr.T)
         dm_buf = _empty(out, (hs * b,))
         dh_rows = _empty(out, out.shape)
     for t in _steps(len(sizes), not reverse):
@@ -265,7 +266,7 @@ def _lstm_bwd_arrays(ctx, gout, gh, gc):
     dw_hh = _times_prev(dg, out, h0, sizes, offs, reverse) if need[2] else None
     db = dg.sum(1) if need[3] or need[4] else None
     dw_hr = dh_rows.T @ ms if w_hr is not None and need[7] else None
-    return dx, dw_ih, dw_hh, db, db, np.ascontiguousarray(dh.T), np.ascontiguousarray(dc.T), dw_hr
+    return dx, dw_ih, dw_hh, db, db, xp_of(dh).ascontiguousarray(dh.T), xp_of(dc).ascontiguousarray(dc.T), dw_hr
 
 
 def _lstm_grad(ctx, gout, gh, gc):
@@ -337,7 +338,7 @@ def _gru_bwd_arrays(ctx, gout, gh):
     h2, h3 = 2 * hs, 3 * hs
     dh = gh._data.T.astype(out.dtype, order="C")
     go = gout._data
-    whh_t = np.ascontiguousarray(w_hh.T)
+    whh_t = xp_of(w_hh).ascontiguousarray(w_hh.T)
     hb = _row_blocks(out, sizes, offs)
     h0t = h0.T
     # per step rows: d r, d z (pre-activations), r * d n_pre (the hidden side of n), d n_pre (input side);
@@ -392,7 +393,7 @@ def _gru_bwd_arrays(ctx, gout, gh):
         db_ih = di.sum(1)
         if need[4]:
             db_hh = np.concatenate((db_ih[:h2], dhn.sum(1)))
-    return dx, dw_ih, dw_hh, db_ih, db_hh, np.ascontiguousarray(dh.T)
+    return dx, dw_ih, dw_hh, db_ih, db_hh, xp_of(dh).ascontiguousarray(dh.T)
 
 
 def _gru_grad(ctx, gout, gh):
@@ -441,7 +442,7 @@ def _rnn_bwd_arrays(ctx, gout, gh):
     out = ctx._out[2]
     dh = gh._data.T.astype(out.dtype, order="C")
     go = gout._data
-    whh_t = np.ascontiguousarray(w_hh.T)
+    whh_t = xp_of(w_hh).ascontiguousarray(w_hh.T)
     hb = _row_blocks(out, sizes, offs)
     dg = _empty(out, (w_hh.shape[0], out.shape[0]))
     for t in _steps(len(sizes), not reverse):
@@ -463,7 +464,7 @@ def _rnn_bwd_arrays(ctx, gout, gh):
     dw_ih = dg @ x if need[1] else None
     dw_hh = _times_prev(dg, out, h0, sizes, offs, reverse) if need[2] else None
     db = dg.sum(1) if need[3] or need[4] else None
-    return dx, dw_ih, dw_hh, db, db, np.ascontiguousarray(dh.T)
+    return dx, dw_ih, dw_hh, db, db, xp_of(dh).ascontiguousarray(dh.T)
 
 
 def _rnn_grad(ctx, gout, gh):
