@@ -401,11 +401,12 @@ def _memory_id(a):
 def _private_owner(a, like, shared):
     """The array ``a`` can be taken over as, without a copy, as the ``.grad`` of a leaf whose data is ``like``:
     ``a`` itself or its base when ``a`` aliases the whole base with the same layout (e.g. ``(gᵀ·x)ᵀ.t()``, the
-    weight gradient of ``linear``), provided nothing outside the engine has seen that memory and its layout is
-    the leaf's.  None when a copy is needed."""
+    weight gradient of ``linear``), provided nothing outside the engine has seen that memory and its layout and
+    dtype are the leaf's.  None when a copy is needed."""
     b = a.base
     owner = a if b is None else b
-    if id(owner) in shared or type(owner) is not type(like) or (b is not None and b.base is not None):
+    if id(owner) in shared or type(owner) is not type(like) or (b is not None and b.base is not None) \
+            or owner.dtype != a.dtype:
         return None
     flags = owner.flags
     if not getattr(flags, "writeable", True):
